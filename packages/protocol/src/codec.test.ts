@@ -1,0 +1,182 @@
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
+import { decode, encode, utf8Length } from './codec';
+import { ErrorCode } from './codes';
+import type { ClientFrame } from './frames';
+
+// At least 1,000 generated cases per property; generous timeouts because CI machines are shared.
+const RUNS = { numRuns: 1_000 };
+vi.setConfig({ testTimeout: 120_000 });
+const name = fc.stringMatching(/^[A-Za-z0-9_.:-]{1,64}$/);
+const requestId = fc.oneof(fc.string({ maxLength: 64 }), fc.maxSafeInteger(), fc.integer());
+const clientFrame: fc.Arbitrary<ClientFrame> = fc.record(
+  { type: name, action: name, data: fc.jsonValue(), id: requestId },
+  { requiredKeys: ['type', 'action'] },
+);
+
+function codeOf(raw: unknown, options = {}) {
+  const result = decode(raw, options);
+  return result.ok ? 'ok' : result.error.code;
+}
+
+describe('decode', () => {
+  it('reads a minimal frame', () => {
+    expect(decode('{"type":"chat","action":"send"}')).toEqual({
+      ok: true,
+      frame: { type: 'chat', action: 'send' },
+    });
+  });
+
+  it('keeps data and id', () => {
+    const result = decode(JSON.stringify({ type: 'chat', action: 'send', data: { text: 'hi' }, id: 7 }));
+    expect(result).toEqual({
+      ok: true,
+      frame: { type: 'chat', action: 'send', data: { text: 'hi' }, id: 7 },
+    });
+  });
+
+  it('drops unknown top-level keys', () => {
+    const result = decode('{"type":"a","action":"b","userId":"admin"}');
+    expect(result).toEqual({ ok: true, frame: { type: 'a', action: 'b' } });
+  });
+
+  it('reads UTF-8 bytes, an ArrayBuffer and fragmented buffers', () => {
+    const text = '{"type":"chat","action":"send","data":"héllo ✓"}';
+    const bytes = new TextEncoder().encode(text);
+    expect(decode(bytes)).toMatchObject({ ok: true, frame: { data: 'héllo ✓' } });
+    expect(decode(bytes.buffer)).toMatchObject({ ok: true });
+    expect(decode([bytes.subarray(0, 10), bytes.subarray(10)])).toMatchObject({ ok: true });
+  });
+
+  it.each([
+    ['not JSON', 'hello'],
+    ['truncated JSON', '{"type":"a"'],
+    ['a JSON array', '[1,2]'],
+    ['a JSON string', '"x"'],
+    ['JSON null', 'null'],
+    ['missing type', '{"action":"b"}'],
+    ['missing action', '{"type":"a"}'],
+    ['empty type', '{"type":"","action":"b"}'],
+    ['type with a space', '{"type":"a b","action":"b"}'],
+    ['type over 64 characters', JSON.stringify({ type: 'a'.repeat(65), action: 'b' })],
+    ['numeric action', '{"type":"a","action":3}'],
+    ['id over 64 characters', JSON.stringify({ type: 'a', action: 'b', id: 'x'.repeat(65) })],
+    ['fractional id', '{"type":"a","action":"b","id":1.5}'],
+    ['object id', '{"type":"a","action":"b","id":{}}'],
+    ['unsafe integer id', '{"type":"a","action":"b","id":9007199254740993}'],
+  ])('refuses %s with INVALID_MESSAGE', (_, raw) => {
+    expect(codeOf(raw)).toBe(ErrorCode.INVALID_MESSAGE);
+  });
+
+  it('refuses invalid UTF-8 bytes with INVALID_MESSAGE', () => {
+    expect(codeOf(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]))).toBe(ErrorCode.INVALID_MESSAGE);
+  });
+
+  it('refuses binary frames with INVALID_MESSAGE', () => {
+    const bytes = new TextEncoder().encode('{"type":"a","action":"b"}');
+    expect(codeOf(bytes, { binary: true })).toBe(ErrorCode.INVALID_MESSAGE);
+  });
+
+  it('refuses values that are neither text nor bytes', () => {
+    for (const raw of [undefined, null, 42, {}, [1, 2]]) expect(codeOf(raw)).toBe(ErrorCode.INVALID_MESSAGE);
+  });
+
+  it('refuses frames over maxPayload with PAYLOAD_TOO_LARGE, counting UTF-8 bytes', () => {
+    const frame = JSON.stringify({ type: 'a', action: 'b', data: 'é'.repeat(60) });
+    expect(codeOf(frame, { maxPayload: 100 })).toBe(ErrorCode.PAYLOAD_TOO_LARGE);
+    expect(codeOf(new TextEncoder().encode(frame), { maxPayload: 100 })).toBe(ErrorCode.PAYLOAD_TOO_LARGE);
+    expect(codeOf(frame, { maxPayload: 200 })).toBe('ok');
+  });
+
+  it('keeps the readable address of a refused frame so the reply can be matched', () => {
+    const result = decode(
+      '{"type":"chat","action":"send","id":"r1","data":1,"x":[]}'.replace('"send"', '"se nd"'),
+    );
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        code: ErrorCode.INVALID_MESSAGE,
+        message: expect.stringContaining('action'),
+        type: 'chat',
+        id: 'r1',
+      },
+    });
+  });
+
+  it('never throws on arbitrary strings', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 256 }), raw => {
+        expect(() => decode(raw)).not.toThrow();
+      }),
+      RUNS,
+    );
+  });
+
+  it('never throws on arbitrary byte arrays, binary or not', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 512 }), fc.boolean(), (raw, binary) => {
+        expect(() => decode(raw, { binary })).not.toThrow();
+      }),
+      RUNS,
+    );
+  });
+
+  it('never throws on arbitrary JSON, and answers every non-frame with INVALID_MESSAGE', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), value => {
+        const result = decode(JSON.stringify(value));
+        if (!result.ok) expect(result.error.code).toBe(ErrorCode.INVALID_MESSAGE);
+      }),
+      RUNS,
+    );
+  });
+
+  it('round-trips every valid frame through encode', () => {
+    fc.assert(
+      fc.property(clientFrame, frame => {
+        const result = decode(encode(frame));
+        expect(result).toEqual({ ok: true, frame: JSON.parse(JSON.stringify(frame)) });
+      }),
+      RUNS,
+    );
+  });
+
+  it('maps each malformed shape to INVALID_MESSAGE', () => {
+    const badName = fc.oneof(
+      fc.constant(undefined),
+      fc.constant(''),
+      fc.string({ minLength: 65, maxLength: 80 }),
+      fc.string().filter(s => /[^A-Za-z0-9_.:-]/.test(s)),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+    );
+    const badFrame = fc.oneof(
+      fc.record({ type: badName, action: name }),
+      fc.record({ type: name, action: badName }),
+      fc.record({
+        type: name,
+        action: name,
+        id: fc.oneof(fc.double({ noInteger: true }), fc.constant([]), fc.string({ minLength: 65 })),
+      }),
+    );
+    fc.assert(
+      fc.property(badFrame, frame => {
+        expect(codeOf(JSON.stringify(frame))).toBe(ErrorCode.INVALID_MESSAGE);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('utf8Length', () => {
+  it('matches the encoder on arbitrary strings', () => {
+    const encoder = new TextEncoder();
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 256 }), text => {
+        expect(utf8Length(text)).toBe(encoder.encode(text).byteLength);
+      }),
+      RUNS,
+    );
+  });
+});

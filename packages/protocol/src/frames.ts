@@ -1,0 +1,139 @@
+import type { ErrorCode } from './codes';
+import type { ErrorIssue } from './errors';
+
+/** A request id chosen by the client and echoed in the reply. */
+export type RequestId = string | number;
+/** User ids come from the token's claim: strings, or numbers for apps that use numeric ids. */
+export type UserId = string | number;
+
+// ---- client -> server ------------------------------------------------------------------------
+
+/** Every frame a client sends. `id` marks a request whose reply echoes it. */
+export interface ClientFrame<TData = unknown> {
+  type: string;
+  action: string;
+  data?: TData;
+  id?: RequestId;
+}
+
+/** Data of the built-in routes (SPEC section 2). */
+export interface JoinRoomData {
+  roomName: string;
+  /** Display name, trimmed, at most 64 characters. Identity comes from auth, never from here. */
+  username?: string;
+  /** Last offset the client saw in this room: the server replays what came after it. */
+  since?: number;
+}
+export interface LeaveRoomData {
+  roomName: string;
+}
+export interface TokenData {
+  token: string;
+}
+
+// ---- server -> client ------------------------------------------------------------------------
+
+/** The answer to a routed message whose handler returned a value. */
+export interface ReplyFrame<TResponse = unknown> {
+  type: string;
+  action: string;
+  response: TResponse;
+  id?: RequestId;
+}
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  issues?: readonly ErrorIssue[];
+}
+
+/** The answer to a message that failed, addressed to its type/action. */
+export interface ErrorReplyFrame {
+  type: string;
+  action: string;
+  error: ErrorBody;
+  id?: RequestId;
+}
+
+/** The answer to a frame whose type/action could not be read at all. */
+export interface UnreadableFrameError {
+  type: 'error';
+  action: 'message';
+  data: { code: ErrorCode; error: string };
+}
+
+/** A message pushed by the server: broadcasts, room messages, events. */
+export interface PushFrame<TData = unknown> {
+  type: string;
+  action: string;
+  data?: TData;
+  /** Set on messages delivered to a room. */
+  room?: string;
+  /** Set when the room keeps history: the message's place in the room, monotonic cluster-wide. */
+  offset?: number;
+}
+
+export interface ConnectedFrame {
+  type: 'system';
+  action: 'connected';
+  data: { clientId: string; nodeId: string };
+}
+
+export interface AuthenticatedFrame {
+  type: 'auth';
+  action: 'authenticated';
+  data: { userId: UserId; message: string };
+}
+
+export interface PresenceMember {
+  clientId: string;
+  userId: UserId | null;
+  username: string | null;
+}
+
+export interface PresenceFrame {
+  type: 'presence';
+  action: 'join' | 'leave';
+  data: PresenceMember & { roomName: string };
+}
+
+export type ServerFrame =
+  | ConnectedFrame
+  | AuthenticatedFrame
+  | PresenceFrame
+  | ReplyFrame
+  | ErrorReplyFrame
+  | UnreadableFrameError
+  | PushFrame;
+
+/** Replies to the built-in routes. */
+export interface JoinRoomReply {
+  success: true;
+  roomName: string;
+  /** Only when the join asked for `since`: true when every missed message was replayed. */
+  recovered?: boolean;
+  /** The room's latest offset, when it keeps history. */
+  offset?: number;
+}
+export interface LeaveRoomReply {
+  success: true;
+  roomName: string;
+}
+
+/** The built-in routes, by type and action. */
+export const SystemRoute = {
+  joinRoom: { type: 'system', action: 'joinRoom' },
+  leaveRoom: { type: 'system', action: 'leaveRoom' },
+  ping: { type: 'system', action: 'ping' },
+  presence: { type: 'system', action: 'presence' },
+  authLogin: { type: 'auth', action: 'login' },
+  authRefresh: { type: 'auth', action: 'refresh' },
+} as const;
+
+/** Tells apart the frames a client receives. */
+export function isReplyFrame(frame: ServerFrame): frame is ReplyFrame {
+  return 'response' in frame;
+}
+export function isErrorReplyFrame(frame: ServerFrame): frame is ErrorReplyFrame {
+  return 'error' in frame && typeof frame.error === 'object' && frame.error !== null;
+}

@@ -1,0 +1,50 @@
+export type { Bus, BusHeader, BusListener, BusMessage, BusMessageKind } from './bus';
+export { BusChannel, decodeBusMessage, encodeBusMessage, WebSocketRedisSubscriberEvent } from './bus';
+export type { DecodeError, DecodeOptions, DecodeResult } from './codec';
+export { checkFrame, decode, encode, isName, isRequestId, utf8Length } from './codec';
+export { CloseCode, ErrorCode, TERMINAL_CLOSE_CODES } from './codes';
+export type {
+  Authenticator,
+  AuthUser,
+  History,
+  HistoryEntry,
+  HistoryOptions,
+  HistorySince,
+  Logger,
+  RoomMember,
+  RoomStore,
+} from './contracts';
+export { silentLogger, withOffset } from './contracts';
+export type { ErrorIssue, RoomcastErrorOptions } from './errors';
+export { isRoomcastError, RoomcastError, toPublicError } from './errors';
+export type {
+  AuthenticatedFrame,
+  ClientFrame,
+  ConnectedFrame,
+  ErrorBody,
+  ErrorReplyFrame,
+  JoinRoomData,
+  JoinRoomReply,
+  LeaveRoomData,
+  LeaveRoomReply,
+  PresenceFrame,
+  PresenceMember,
+  PushFrame,
+  ReplyFrame,
+  RequestId,
+  ServerFrame,
+  TokenData,
+  UnreadableFrameError,
+  UserId,
+} from './frames';
+export { isErrorReplyFrame, isReplyFrame, SystemRoute } from './frames';
+export type { Limits, RateLimitOptions } from './limits';
+export { DEFAULT_LIMITS, MAX_ID_LENGTH, NAME_PATTERN } from './limits';
+export type {
+  InferSchemaOutput,
+  RouteContract,
+  RouteMap,
+  StandardSchemaIssue,
+  StandardSchemaResult,
+  StandardSchemaV1,
+} from './standard-schema';

@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryHistory } from './memory-history';
+import { MemoryRoomStore } from './memory-room-store';
+import { RoomIndex } from './room-index';
+import { cleanUsername, isValidRoomName } from './room-name';
+import { createRoomSettings } from './room-settings';
+
+describe('room names', () => {
+  it.each(['general', 'chat:general', 'game:lobby:1', 'notifications:user:123', '#general', 'a'.repeat(128)])(
+    'accepts %s',
+    name => expect(isValidRoomName(name)).toBe(true),
+  );
+  it.each(['', ' ', 'has space', 'a'.repeat(129), 'new\nline', 'ünïcode', 42, null, undefined])(
+    'refuses %s',
+    name => expect(isValidRoomName(name)).toBe(false),
+  );
+  it('cleans display names', () => {
+    expect(cleanUsername('  Ada  ')).toBe('Ada');
+    expect(cleanUsername('   ')).toBeNull();
+    expect(cleanUsername(42)).toBeNull();
+    expect(cleanUsername('x'.repeat(100))).toHaveLength(64);
+    expect(Array.from(cleanUsername('😀'.repeat(70)) ?? '')).toHaveLength(64);
+  });
+});
+
+describe('createRoomSettings', () => {
+  const settings = createRoomSettings([
+    { match: 'chat:*', presence: true, history: { size: 50, ttlMs: 1000 } },
+    { match: /^game:/, presence: true },
+    { match: '*', presence: false },
+  ]);
+  it('takes the first pattern that matches', () => {
+    expect(settings('chat:general')).toEqual({ presence: true, history: { size: 50, ttlMs: 1000 } });
+    expect(settings('game:lobby')).toEqual({ presence: true, history: undefined });
+    expect(settings('other')).toEqual({ presence: false, history: undefined });
+  });
+  it('treats glob characters other than * literally', () => {
+    const exact = createRoomSettings([{ match: 'a.b', presence: true }]);
+    expect(exact('a.b').presence).toBe(true);
+    expect(exact('axb').presence).toBe(false);
+  });
+  it('gives plain settings when nothing matches', () => {
+    expect(createRoomSettings()('x')).toEqual({ presence: false, history: undefined });
+  });
+  it('throws a TypeError for a bad history or match', () => {
+    expect(() => createRoomSettings([{ match: 'a', history: { size: 0, ttlMs: 1 } }])).toThrow(TypeError);
+    expect(() => createRoomSettings([{ match: '' }])).toThrow(TypeError);
+  });
+});
+
+describe('RoomIndex', () => {
+  it('reports the first and last local member of a room', () => {
+    const index = new RoomIndex();
+    expect(index.add('r', 'c1')).toEqual({ added: true, firstInRoom: true });
+    expect(index.add('r', 'c2')).toEqual({ added: true, firstInRoom: false });
+    expect(index.add('r', 'c2')).toEqual({ added: false, firstInRoom: false });
+    expect([...index.clientsOf('r')]).toEqual(['c1', 'c2']);
+    expect(index.remove('r', 'c1')).toEqual({ removed: true, lastInRoom: false });
+    expect(index.remove('r', 'c1')).toEqual({ removed: false, lastInRoom: false });
+    expect(index.remove('r', 'c2')).toEqual({ removed: true, lastInRoom: true });
+    expect(index.rooms.has('r')).toBe(false);
+    expect(index.roomsOf('c2').size).toBe(0);
+  });
+  it('knows the rooms of a client', () => {
+    const index = new RoomIndex();
+    index.add('a', 'c1');
+    index.add('b', 'c1');
+    expect([...index.roomsOf('c1')]).toEqual(['a', 'b']);
+    expect(index.size).toBe(2);
+  });
+});
+
+describe('MemoryRoomStore', () => {
+  it('keeps members per room and forgets a node', async () => {
+    const store = new MemoryRoomStore();
+    await store.add('r', { clientId: 'c1', nodeId: 'n1', userId: 'u1', username: 'Ada' });
+    await store.add('r', { clientId: 'c2', nodeId: 'n2', userId: null, username: null });
+    await store.add('s', { clientId: 'c1', nodeId: 'n1', userId: 'u1', username: 'Ada' });
+    expect((await store.members('r')).map(m => m.clientId)).toEqual(['c1', 'c2']);
+    expect(await store.rooms()).toEqual(['r', 's']);
+    await store.removeNode('n1');
+    expect((await store.members('r')).map(m => m.clientId)).toEqual(['c2']);
+    expect(await store.rooms()).toEqual(['r']);
+    await store.remove('r', 'c2');
+    await store.remove('r', 'nobody');
+    expect(await store.rooms()).toEqual([]);
+  });
+});
+
+describe('MemoryHistory', () => {
+  const options = { size: 3, ttlMs: 1000 };
+  const frame = (n: number) => JSON.stringify({ type: 'chat', action: 'message', data: n, room: 'r' });
+
+  it('numbers messages from 1 and replays what came after an offset', async () => {
+    const history = new MemoryHistory();
+    for (let n = 1; n <= 3; n++) expect((await history.append('r', frame(n), options)).offset).toBe(n);
+    const since = await history.since('r', 1);
+    expect(since.recovered).toBe(true);
+    expect(since.offset).toBe(3);
+    expect(since.entries.map(e => [e.offset, JSON.parse(e.frame).data, JSON.parse(e.frame).offset])).toEqual([
+      [2, 2, 2],
+      [3, 3, 3],
+    ]);
+    expect(await history.since('r', 3)).toEqual({ recovered: true, entries: [], offset: 3 });
+  });
+
+  it('says recovered: false when the gap is older than the history', async () => {
+    const history = new MemoryHistory();
+    for (let n = 1; n <= 5; n++) await history.append('r', frame(n), options);
+    expect((await history.since('r', 1)).recovered).toBe(false);
+    expect((await history.since('r', 2)).entries.map(e => e.offset)).toEqual([3, 4, 5]);
+  });
+
+  it('forgets a room after ttlMs of silence', async () => {
+    let now = 0;
+    const history = new MemoryHistory({ now: () => now });
+    await history.append('r', frame(1), options);
+    now = 999;
+    expect((await history.since('r', 0)).recovered).toBe(true);
+    now = 2000;
+    expect(await history.since('r', 1)).toEqual({ recovered: false, entries: [], offset: 0 });
+    expect((await history.since('r', 0)).recovered).toBe(true);
+  });
+
+  it('refuses an offset from the future', async () => {
+    const history = new MemoryHistory();
+    await history.append('r', frame(1), options);
+    expect((await history.since('r', 9)).recovered).toBe(false);
+  });
+});
