@@ -76,9 +76,9 @@ interface Origin {
  * receiving node writes it to sockets without parsing or re-stringifying it.
  */
 export type BusHeader =
-  | (Origin & { kind: 'room'; room: string; exclude?: string })
-  | (Origin & { kind: 'all'; exclude?: string })
-  | (Origin & { kind: 'users'; users: UserId[]; exclude?: string })
+  | (Origin & { kind: 'room'; room: string; exclude?: string | undefined })
+  | (Origin & { kind: 'all'; exclude?: string | undefined })
+  | (Origin & { kind: 'users'; users: UserId[]; exclude?: string | undefined })
   | (Origin & { kind: 'clients'; clients: string[] })
   | (Origin & { kind: 'disconnect'; client: string; code: number; reason: string })
   | (Origin & { kind: 'event'; channel: string });

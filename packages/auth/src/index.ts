@@ -1,0 +1,23 @@
+export { AuthFailure } from './auth-failure';
+export { tokenFingerprint } from './fingerprint';
+export { createJwtAuthenticator } from './jwt-authenticator';
+export type { JwtAlgorithm, KeyInput } from './key-material';
+export { JWT_ALGORITHMS } from './key-material';
+export type { JwtAuthenticatorOptions } from './options';
+export { DEFAULT_JWT_OPTIONS } from './options';
+export type {
+  ClaimRoomPolicyOptions,
+  JoinRequest,
+  PolicyClient,
+  RoomMatch,
+  RoomPolicy,
+  UserRoomPolicyOptions,
+} from './room-policies';
+export {
+  claimRoomPolicy,
+  composePolicies,
+  DEFAULT_CLAIM_ROOM_POLICY_OPTIONS,
+  userRoomPolicy,
+} from './room-policies';
+export type { SignTokenOptions } from './sign-token';
+export { DEFAULT_SIGN_OPTIONS, signToken } from './sign-token';

@@ -1,0 +1,160 @@
+import {
+  type Bus,
+  BusChannel,
+  type BusHeader,
+  encodeBusMessage,
+  type History,
+  type Logger,
+  type UserId,
+} from '@roomcast/protocol';
+import type { RoomSettings } from '@roomcast/rooms';
+import type { BroadcastPredicate, LocalDelivery } from './local-delivery';
+import { prepareFrame } from './outbound';
+
+export interface BroadcastToAllOptions {
+  data: unknown;
+  excludeClientId?: string;
+  /** Evaluated on this node's clients only: a call with a predicate never crosses nodes. */
+  predicate?: BroadcastPredicate;
+}
+export interface BroadcastToRoomOptions extends BroadcastToAllOptions {
+  roomName: string;
+}
+export interface BroadcastToUsersOptions extends BroadcastToAllOptions {
+  userIds: UserId[];
+}
+export interface BroadcastToClientOptions {
+  clientId: string;
+  data: unknown;
+}
+
+export interface BroadcasterDeps {
+  nodeId: string;
+  bus: Bus;
+  local: LocalDelivery;
+  history: History;
+  roomSettings: (roomName: string) => RoomSettings;
+  /** Runs this node's subscribers for an event (the local scope's `publish`). */
+  dispatchEvent: (channel: string, message: unknown) => void;
+  logger: Logger;
+}
+
+/**
+ * The guide's broadcast calls. `scope: 'cluster'` (the server itself) reaches every target on
+ * every node: it delivers here at once and publishes one pre-serialized frame on the bus, which
+ * other nodes write out without parsing. `scope: 'local'` (`server.local`, and the server inside
+ * subscriber handlers, which run on every node) reaches this node's clients only.
+ */
+export class Broadcaster {
+  readonly #deps: BroadcasterDeps;
+  readonly #cluster: boolean;
+
+  constructor(deps: BroadcasterDeps, scope: 'cluster' | 'local') {
+    this.#deps = deps;
+    this.#cluster = scope === 'cluster';
+  }
+
+  broadcastToAllClients({ data, excludeClientId, predicate }: BroadcastToAllOptions): void {
+    const frame = serialize(data);
+    this.#deps.local.toAll(prepareFrame(frame), { exclude: excludeClientId, predicate });
+    if (!predicate)
+      this.#publish(BusChannel.broadcast, { kind: 'all', origin: '', exclude: excludeClientId }, frame);
+  }
+
+  /** Room messages carry `room` and, when the room keeps history, its next `offset`. */
+  broadcastToRoom({ roomName, data, excludeClientId, predicate }: BroadcastToRoomOptions): Promise<void> {
+    const frame = serialize(withRoom(data, roomName));
+    const history = this.#deps.roomSettings(roomName).history;
+    if (!history || !this.#cluster || predicate) {
+      this.#deliverRoom(roomName, frame, excludeClientId, predicate);
+      return Promise.resolve();
+    }
+    return this.#deps.history.append(roomName, frame, history).then(
+      entry => this.#deliverRoom(roomName, entry.frame, excludeClientId, undefined),
+      (error: unknown) => {
+        // History is down: deliver live without an offset rather than lose the message.
+        this.#deps.logger.error({ err: error, roomName }, 'history append failed; delivering without offset');
+        this.#deliverRoom(roomName, frame, excludeClientId, undefined);
+      },
+    );
+  }
+
+  broadcastToUsers({ userIds, data, excludeClientId, predicate }: BroadcastToUsersOptions): void {
+    const frame = serialize(data);
+    this.#deps.local.toUsers(userIds, prepareFrame(frame), { exclude: excludeClientId, predicate });
+    if (!predicate) {
+      this.#publish(
+        BusChannel.broadcast,
+        { kind: 'users', origin: '', users: userIds, exclude: excludeClientId },
+        frame,
+      );
+    }
+  }
+
+  broadcastToClient({ clientId, data }: BroadcastToClientOptions): void {
+    this.broadcastToClients([clientId], data);
+  }
+
+  /** Sends to exactly these clients, wherever they are connected. */
+  broadcastToClients(clientIds: string[], data: unknown): void {
+    const frame = serialize(data);
+    const here = this.#deps.local.toClientIds(clientIds, prepareFrame(frame));
+    if (here < clientIds.length)
+      this.#publish(BusChannel.broadcast, { kind: 'clients', origin: '', clients: clientIds }, frame);
+  }
+
+  /** The guide's `sendMessageToAll({ data })`: every client on every node. */
+  sendMessageToAll({ data }: { data: unknown }): void {
+    this.broadcastToAllClients({ data });
+  }
+
+  /** The guide's `sendCustomMessage({ data })`: reaches `Custom` subscribers on every node. */
+  sendCustomMessage({ data }: { data: unknown }): void {
+    this.publish('custom', data);
+  }
+
+  /**
+   * Publishes to subscribers of `channel` on every node (this one included). In the local scope
+   * only this node's subscribers run: a subscriber that publishes runs on every node already.
+   */
+  publish(channel: string, message: unknown): void {
+    if (!this.#cluster) {
+      this.#deps.dispatchEvent(channel, message);
+      return;
+    }
+    const body = JSON.stringify(message ?? null);
+    this.#send(BusChannel.events, { kind: 'event', origin: this.#deps.nodeId, channel }, body);
+  }
+
+  #deliverRoom(
+    roomName: string,
+    frame: string,
+    exclude: string | undefined,
+    predicate: BroadcastPredicate | undefined,
+  ) {
+    this.#deps.local.toRoom(roomName, prepareFrame(frame), { exclude, predicate });
+    if (!predicate)
+      this.#publish(BusChannel.room(roomName), { kind: 'room', origin: '', room: roomName, exclude }, frame);
+  }
+
+  #publish(channel: string, header: BusHeader, frame: string): void {
+    if (!this.#cluster) return;
+    header.origin = this.#deps.nodeId;
+    this.#send(channel, header, frame);
+  }
+
+  #send(channel: string, header: BusHeader, body: string): void {
+    this.#deps.bus.publish(channel, encodeBusMessage(header, body)).catch((error: unknown) => {
+      this.#deps.logger.error({ err: error, channel }, 'bus publish failed');
+    });
+  }
+}
+
+function serialize(data: unknown): string {
+  return JSON.stringify(data ?? null);
+}
+
+function withRoom(data: unknown, roomName: string): unknown {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return data;
+  return { ...data, room: roomName };
+}

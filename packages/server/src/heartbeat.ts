@@ -1,0 +1,66 @@
+import { CloseCode, type Logger } from '@roomcast/protocol';
+import type { ClientManager } from './client-manager';
+import type { HeartbeatOptions, InactiveClientsOptions } from './options';
+
+/**
+ * One timer for all clients (not one per socket): pings every `intervalMs` and terminates the
+ * clients that did not answer within `timeoutMs` — half-open TCP connections never close alone.
+ * Also closes clients silent for `inactiveTime` (4010). Timers are unref'd and stopped by `stop()`.
+ */
+export class Heartbeat {
+  readonly #clients: ClientManager;
+  readonly #logger: Logger;
+  readonly #lastPong = new WeakMap<object, number>();
+  readonly #timers: NodeJS.Timeout[] = [];
+
+  constructor(clients: ClientManager, logger: Logger) {
+    this.#clients = clients;
+    this.#logger = logger;
+  }
+
+  /** Call for each new socket: pongs mark it alive. */
+  track(ws: { on(event: 'pong', listener: () => void): unknown }): void {
+    this.#lastPong.set(ws, Date.now());
+    ws.on('pong', () => this.#lastPong.set(ws, Date.now()));
+  }
+
+  start(heartbeat: HeartbeatOptions | false, inactive: InactiveClientsOptions): void {
+    if (heartbeat) this.#every(heartbeat.intervalMs, () => this.#pingAll(heartbeat.timeoutMs));
+    if (inactive.enabled) this.#every(inactive.intervalCheckTime, () => this.#closeInactive(inactive));
+  }
+
+  stop(): void {
+    for (const timer of this.#timers.splice(0)) clearTimeout(timer);
+  }
+
+  #pingAll(timeoutMs: number): void {
+    const pingedAt = Date.now();
+    for (const { ws } of this.#clients.getClients()) ws.ping();
+    const check = setTimeout(() => {
+      this.#timers.splice(this.#timers.indexOf(check), 1);
+      for (const { ws, clientId } of this.#clients.getClients()) {
+        if ((this.#lastPong.get(ws) ?? 0) < pingedAt) {
+          this.#logger.info({ clientId }, 'no pong: terminating');
+          ws.terminate();
+        }
+      }
+    }, timeoutMs);
+    check.unref();
+    this.#timers.push(check);
+  }
+
+  #closeInactive(options: InactiveClientsOptions): void {
+    const oldest = Date.now() - options.inactiveTime;
+    for (const client of this.#clients.getClients()) {
+      if (client.lastActivity >= oldest) continue;
+      if (options.log) this.#logger.info({ clientId: client.clientId }, 'disconnecting inactive client');
+      client.ws.close(CloseCode.INACTIVE, 'inactive');
+    }
+  }
+
+  #every(ms: number, run: () => void): void {
+    const timer = setInterval(run, ms);
+    timer.unref();
+    this.#timers.push(timer);
+  }
+}

@@ -1,0 +1,102 @@
+import { CloseCode, decode, ErrorCode, type Limits, type Logger, SystemRoute } from '@roomcast/protocol';
+import type { RawData } from 'ws';
+import type { ConnectedClient } from './client-manager';
+import type { ServerEvents } from './events';
+import type { Metrics } from './metrics';
+import { type Outbound, prepareFrame } from './outbound';
+import { RateLimiter } from './rate-limiter';
+import { decodeErrorFrame, errorFrame, replyFrame, thrownErrorFrame } from './replies';
+import type { Router } from './router';
+
+export interface PipelineDeps {
+  router: Router;
+  outbound: Outbound;
+  metrics: Metrics;
+  limits: Limits;
+  events: ServerEvents;
+  logger: Logger;
+  /** True while a client must still log in (auth required, no token yet). */
+  awaitingLogin: (client: ConnectedClient) => boolean;
+}
+
+/**
+ * One inbound frame's path: rate limit, decode, route, validate, handler, reply. Every failure
+ * becomes an error frame to that client; the connection and the other clients carry on.
+ */
+export class MessagePipeline {
+  readonly #deps: PipelineDeps;
+  readonly #limiters = new WeakMap<ConnectedClient, RateLimiter>();
+
+  constructor(deps: PipelineDeps) {
+    this.#deps = deps;
+  }
+
+  async handle(client: ConnectedClient, raw: RawData, isBinary: boolean): Promise<void> {
+    const { metrics, limits } = this.#deps;
+    metrics.messagesIn++;
+    client.lastActivity = Date.now();
+    const verdict = this.#rateLimit(client);
+    if (verdict === 'abuse') {
+      client.ws.close(CloseCode.RATE_LIMIT_ABUSE, 'rate limit abuse');
+      return;
+    }
+    const decoded = decode(raw, { maxPayload: limits.maxPayload, binary: isBinary });
+    if (!decoded.ok) return this.#send(client, decodeErrorFrame(decoded.error));
+    const frame = decoded.frame;
+    if (verdict === 'limited') {
+      metrics.rateLimited++;
+      return this.#send(client, errorFrame(frame, ErrorCode.RATE_LIMITED, 'Too many messages; slow down'));
+    }
+    this.#deps.events.onMessage?.({ ws: client.ws, clientId: client.clientId, data: frame });
+    const route = this.#deps.router.get(frame.type, frame.action);
+    if (!route)
+      return this.#send(
+        client,
+        errorFrame(frame, ErrorCode.UNKNOWN_ROUTE, `No route for ${frame.type}.${frame.action}`),
+      );
+    if (this.#deps.awaitingLogin(client) && !isLogin(frame.type, frame.action)) {
+      return this.#send(
+        client,
+        errorFrame(frame, ErrorCode.UNAUTHORIZED, 'Send auth.login with a token first'),
+      );
+    }
+    try {
+      const data = route.validate ? await route.validate(frame.data) : frame.data;
+      const response = await route.handler(client.ws, client.clientId, data);
+      // A request (with an id) always gets an answer, so the client's promise settles.
+      if (response !== undefined || frame.id !== undefined)
+        this.#send(client, replyFrame(frame, response ?? null));
+    } catch (error) {
+      if (!(error instanceof Error && error.name === 'RoomcastError')) {
+        this.#deps.logger.error(
+          { err: error, clientId: client.clientId, route: `${frame.type}.${frame.action}` },
+          'handler failed',
+        );
+        this.#deps.events.onError?.({
+          error: error instanceof Error ? error : new Error(String(error)),
+          clientId: client.clientId,
+        });
+      }
+      this.#send(client, thrownErrorFrame(frame, error));
+    }
+  }
+
+  #rateLimit(client: ConnectedClient): 'ok' | 'limited' | 'abuse' {
+    const options = this.#deps.limits.rateLimit;
+    if (!options) return 'ok';
+    let limiter = this.#limiters.get(client);
+    if (!limiter) {
+      limiter = new RateLimiter(options);
+      this.#limiters.set(client, limiter);
+    }
+    return limiter.take();
+  }
+
+  #send(client: ConnectedClient, frame: object): void {
+    this.#deps.outbound.send(client.ws, prepareFrame(frame), client.clientId);
+  }
+}
+
+function isLogin(type: string, action: string): boolean {
+  return type === SystemRoute.authLogin.type && action === SystemRoute.authLogin.action;
+}

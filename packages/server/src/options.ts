@@ -1,0 +1,197 @@
+import type { IncomingMessage } from 'node:http';
+import {
+  type Authenticator,
+  type Bus,
+  DEFAULT_LIMITS,
+  type History,
+  type Limits,
+  type Logger,
+  type RateLimitOptions,
+  type RoomStore,
+  silentLogger,
+} from '@roomcast/protocol';
+import type { RoomPattern } from '@roomcast/rooms';
+import type { WebSocketSubscriberDefinition } from '@roomcast/subscribers';
+import type { ConnectedClient } from './client-manager';
+import type { ServerEvents } from './events';
+import type { RouteDefinition } from './routes';
+
+export interface HeartbeatOptions {
+  /** How often every client is pinged. */
+  intervalMs: number;
+  /** A client that has not answered a ping within this time is terminated. */
+  timeoutMs: number;
+}
+
+export interface InactiveClientsOptions {
+  enabled: boolean;
+  /** A client that sent nothing for this long is closed with 4010. */
+  inactiveTime: number;
+  intervalCheckTime: number;
+  /** Log each disconnection (info). */
+  log?: boolean;
+}
+
+export interface JoinRequest {
+  client: ConnectedClient;
+  roomName: string;
+}
+
+export interface RoomOptions {
+  /** false: joining a room leaves the client's other rooms (the guide's behaviour). */
+  clientCanJoinMultipleRooms: boolean;
+  maxRoomsPerClient: number;
+  /** Decides whether a client may join a room; false (or a rejection) answers FORBIDDEN. */
+  authorizeJoin: (request: JoinRequest) => boolean | Promise<boolean>;
+  /** Presence and history settings by room name; the first match wins. */
+  patterns: RoomPattern[];
+}
+
+export interface SubscriberHandlersOptions {
+  /** Every module in this directory whose default export is a subscriber (or a list of them). */
+  directory?: string;
+  handlers?: WebSocketSubscriberDefinition[];
+}
+
+export interface WebSocketServerOptions {
+  /** Name used in the default bus prefix and in logs. */
+  name?: string;
+  routes?: RouteDefinition[];
+  /** Where `controllerName` routes find `<name>.controller.{js,ts}` or `<name>.{js,ts}`. */
+  controllersDirectory?: string;
+  events?: ServerEvents;
+  rooms?: Partial<RoomOptions>;
+  limits?: Partial<Omit<Limits, 'rateLimit'>> & { rateLimit?: Partial<RateLimitOptions> | false };
+  heartbeat?: HeartbeatOptions | false;
+  disconnectInactiveClients?: Partial<InactiveClientsOptions>;
+  /** Browsers from other origins get HTTP 403 at the upgrade. Unset: any origin. */
+  allowedOrigins?: string[];
+  /** Node-to-node transport; default: in-process (one node). */
+  bus?: Bus;
+  /** Cluster-wide room membership; default: in memory. */
+  roomStore?: RoomStore;
+  /** Room history for recovery; default: in memory. */
+  history?: History;
+  authenticator?: Authenticator;
+  subscriberHandlers?: SubscriberHandlersOptions;
+  /** Extra keys handed to every subscriber (the guide's redisInstance, queueManager, databaseInstance). */
+  subscriberContext?: Record<string, unknown>;
+  logger?: Logger;
+  debug?: { printRoutes?: boolean; printSubscribers?: boolean };
+  /** Unique id of this node; default: a random UUID. */
+  nodeId?: string;
+  /** Client address for per-IP limits and logs; override behind a proxy you trust. */
+  getClientIp?: (request: IncomingMessage) => string;
+}
+
+export interface ResolvedOptions {
+  name: string;
+  limits: Limits;
+  rooms: RoomOptions;
+  heartbeat: HeartbeatOptions | false;
+  inactive: InactiveClientsOptions;
+  allowedOrigins: ReadonlySet<string> | undefined;
+  logger: Logger;
+}
+
+export const DEFAULT_HEARTBEAT: HeartbeatOptions = Object.freeze({ intervalMs: 30_000, timeoutMs: 10_000 });
+
+export const DEFAULT_ROOM_OPTIONS: Readonly<RoomOptions> = Object.freeze({
+  clientCanJoinMultipleRooms: true,
+  maxRoomsPerClient: 100,
+  authorizeJoin: () => true,
+  patterns: [],
+});
+
+const KNOWN_KEYS = new Set<string>([
+  'name',
+  'routes',
+  'controllersDirectory',
+  'events',
+  'rooms',
+  'limits',
+  'heartbeat',
+  'disconnectInactiveClients',
+  'allowedOrigins',
+  'bus',
+  'roomStore',
+  'history',
+  'authenticator',
+  'subscriberHandlers',
+  'subscriberContext',
+  'logger',
+  'debug',
+  'nodeId',
+  'getClientIp',
+  // Accepted from the guide's config and ignored: they describe the umbrella, not this server.
+  'enabled',
+  'type',
+  'host',
+  'url',
+  'port',
+  'path',
+]);
+
+/** Fills defaults and refuses options that cannot work, with a message that says what to do. */
+export function resolveOptions(options: WebSocketServerOptions): ResolvedOptions {
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_KEYS.has(key)) throw new TypeError(`Unknown WebSocketServer option "${key}"`);
+  }
+  const rateLimit = options.limits?.rateLimit;
+  const limits: Limits = {
+    ...DEFAULT_LIMITS,
+    ...options.limits,
+    rateLimit:
+      rateLimit === false ? false : { ...(DEFAULT_LIMITS.rateLimit as RateLimitOptions), ...rateLimit },
+  };
+  positive('limits.maxPayload', limits.maxPayload);
+  positive('limits.maxBufferedBytes', limits.maxBufferedBytes);
+  positive('limits.maxConnections', limits.maxConnections);
+  if (limits.maxConnectionsPerIp !== undefined)
+    positive('limits.maxConnectionsPerIp', limits.maxConnectionsPerIp);
+  if (limits.slowConsumer !== 'close' && limits.slowConsumer !== 'drop') {
+    throw new TypeError('limits.slowConsumer must be "close" or "drop"');
+  }
+  if (limits.rateLimit) {
+    positive('limits.rateLimit.perSecond', limits.rateLimit.perSecond);
+    positive('limits.rateLimit.burst', limits.rateLimit.burst);
+    positive('limits.rateLimit.abuseThreshold', limits.rateLimit.abuseThreshold);
+  }
+  const rooms: RoomOptions = { ...DEFAULT_ROOM_OPTIONS, ...options.rooms };
+  positive('rooms.maxRoomsPerClient', rooms.maxRoomsPerClient);
+  if (typeof rooms.authorizeJoin !== 'function')
+    throw new TypeError('rooms.authorizeJoin must be a function');
+
+  const heartbeat = options.heartbeat === false ? false : { ...DEFAULT_HEARTBEAT, ...options.heartbeat };
+  if (heartbeat) {
+    positive('heartbeat.intervalMs', heartbeat.intervalMs);
+    positive('heartbeat.timeoutMs', heartbeat.timeoutMs);
+  }
+  const inactive: InactiveClientsOptions = {
+    enabled: false,
+    inactiveTime: 300_000,
+    intervalCheckTime: 60_000,
+    log: false,
+    ...options.disconnectInactiveClients,
+  };
+  if (inactive.enabled) {
+    positive('disconnectInactiveClients.inactiveTime', inactive.inactiveTime);
+    positive('disconnectInactiveClients.intervalCheckTime', inactive.intervalCheckTime);
+  }
+  if (options.allowedOrigins !== undefined && !Array.isArray(options.allowedOrigins)) {
+    throw new TypeError('allowedOrigins must be an array of origins like "https://app.example.com"');
+  }
+  return {
+    name: options.name ?? 'default',
+    limits,
+    rooms,
+    heartbeat,
+    inactive,
+    allowedOrigins: options.allowedOrigins ? new Set(options.allowedOrigins) : undefined,
+    logger: options.logger ?? silentLogger,
+  };
+}
+
+function positive(name: string, value: number): void {
+  if (!(typeof value === 'number' && value > 0)) throw new TypeError(`${name} must be a positive number`);
+}

@@ -1,0 +1,183 @@
+import {
+  type Bus,
+  BusChannel,
+  type BusListener,
+  ErrorCode,
+  type History,
+  type JoinRoomReply,
+  type LeaveRoomReply,
+  type Logger,
+  RoomcastError,
+  type RoomMember,
+  type RoomStore,
+  WebSocketRedisSubscriberEvent,
+} from '@roomcast/protocol';
+import { cleanUsername, isValidRoomName, type RoomIndex, type RoomSettings } from '@roomcast/rooms';
+import type { Broadcaster } from './broadcaster';
+import type { ConnectedClient } from './client-manager';
+import type { RoomOptions } from './options';
+import { type Outbound, prepareFrame } from './outbound';
+
+export interface RoomManagerDeps {
+  nodeId: string;
+  index: RoomIndex;
+  store: RoomStore;
+  bus: Bus;
+  /** Receives this node's per-room bus traffic. */
+  busListener: BusListener;
+  history: History;
+  options: RoomOptions;
+  roomSettings: (roomName: string) => RoomSettings;
+  broadcaster: Broadcaster;
+  outbound: Outbound;
+  logger: Logger;
+}
+
+export interface JoinOptions {
+  client: ConnectedClient;
+  roomName: unknown;
+  username?: unknown;
+  since?: unknown;
+}
+
+/**
+ * Joins and leaves with the rules of SPEC section 4: name check, room limit, `authorizeJoin`,
+ * single-room mode, the cluster-wide store, one bus subscription per room with local members,
+ * presence events and history replay.
+ */
+export class RoomManager {
+  readonly #deps: RoomManagerDeps;
+
+  constructor(deps: RoomManagerDeps) {
+    this.#deps = deps;
+  }
+
+  /** The guide's `server.rooms`: room name -> Set of this node's client ids. */
+  get rooms(): RoomIndex['rooms'] {
+    return this.#deps.index.rooms;
+  }
+
+  async join({ client, roomName, username, since }: JoinOptions): Promise<JoinRoomReply> {
+    const { index, options } = this.#deps;
+    if (!isValidRoomName(roomName)) {
+      throw new RoomcastError(
+        ErrorCode.INVALID_ROOM,
+        'Room names are 1-128 characters of letters, digits and _ . : @ # / -',
+      );
+    }
+    const display = cleanUsername(username);
+    if (display !== null) client.username = display;
+    const current = index.roomsOf(client.clientId);
+    const already = current.has(roomName);
+    if (!already && options.clientCanJoinMultipleRooms && current.size >= options.maxRoomsPerClient) {
+      throw new RoomcastError(
+        ErrorCode.ROOM_LIMIT,
+        `A client can be in at most ${options.maxRoomsPerClient} rooms`,
+      );
+    }
+    if (!already && !(await this.#authorized(client, roomName))) {
+      throw new RoomcastError(ErrorCode.FORBIDDEN, `Not allowed to join ${roomName}`);
+    }
+    if (!options.clientCanJoinMultipleRooms) {
+      for (const other of [...current]) if (other !== roomName) await this.leave({ client, roomName: other });
+    }
+    const reply: JoinRoomReply = { success: true, roomName };
+    const settings = this.#deps.roomSettings(roomName);
+    if (settings.history && typeof since === 'number' && Number.isInteger(since) && since >= 0) {
+      const missed = await this.#deps.history.since(roomName, since);
+      for (const entry of missed.entries)
+        this.#deps.outbound.send(client.ws, prepareFrame(entry.frame), client.clientId);
+      reply.recovered = missed.recovered;
+      reply.offset = missed.offset;
+    }
+    if (!already) await this.#add(client, roomName);
+    return reply;
+  }
+
+  async leave({ client, roomName }: { client: ConnectedClient; roomName: unknown }): Promise<LeaveRoomReply> {
+    if (!isValidRoomName(roomName)) throw new RoomcastError(ErrorCode.INVALID_ROOM, 'Invalid room name');
+    const { removed, lastInRoom } = this.#deps.index.remove(roomName, client.clientId);
+    if (removed) {
+      if (lastInRoom) await this.#deps.bus.unsubscribe(BusChannel.room(roomName), this.#deps.busListener);
+      await this.#deps.store.remove(roomName, client.clientId);
+      this.#announce(client, roomName, 'leave');
+    }
+    return { success: true, roomName };
+  }
+
+  /** Leaves every room of a client that went away. Never throws: it runs on disconnect. */
+  async leaveAll(client: ConnectedClient): Promise<void> {
+    for (const roomName of [...this.#deps.index.roomsOf(client.clientId)]) {
+      await this.leave({ client, roomName }).catch((error: unknown) => {
+        this.#deps.logger.error({ err: error, roomName, clientId: client.clientId }, 'leaving room failed');
+      });
+    }
+  }
+
+  /** Every member of a room on every node. */
+  getRoomMembers(roomName: string): Promise<RoomMember[]> {
+    return this.#deps.store.members(roomName);
+  }
+
+  /** Rooms with members on any node. */
+  getRooms(): Promise<string[]> {
+    return this.#deps.store.rooms();
+  }
+
+  /** Forgets this node's members in the shared store (the node is stopping). */
+  removeNode(): Promise<void> {
+    return this.#deps.store.removeNode(this.#deps.nodeId);
+  }
+
+  /** Logs every local room and its members (the guide's debugging aid). */
+  printRooms(): void {
+    const rooms = Object.fromEntries([...this.#deps.index.rooms].map(([name, ids]) => [name, [...ids]]));
+    this.#deps.logger.info({ rooms }, `${this.#deps.index.size} rooms on node ${this.#deps.nodeId}`);
+  }
+
+  async #authorized(client: ConnectedClient, roomName: string): Promise<boolean> {
+    try {
+      return (await this.#deps.options.authorizeJoin({ client, roomName })) === true;
+    } catch (error) {
+      this.#deps.logger.warn(
+        { err: error, roomName, clientId: client.clientId },
+        'authorizeJoin threw; join refused',
+      );
+      return false;
+    }
+  }
+
+  async #add(client: ConnectedClient, roomName: string): Promise<void> {
+    const { firstInRoom } = this.#deps.index.add(roomName, client.clientId);
+    // Subscribe before replying, so the client misses nothing published by other nodes afterwards.
+    if (firstInRoom) await this.#deps.bus.subscribe(BusChannel.room(roomName), this.#deps.busListener);
+    await this.#deps.store.add(roomName, this.#member(client));
+    this.#announce(client, roomName, 'join');
+  }
+
+  /** Presence frames to the room's members (when the room has presence) and the automatic event. */
+  #announce(client: ConnectedClient, roomName: string, action: 'join' | 'leave'): void {
+    const { clientId, userId, username } = this.#member(client);
+    const member = { roomName, clientId, userId, username };
+    if (this.#deps.roomSettings(roomName).presence) {
+      void this.#deps.broadcaster.broadcastToRoom({
+        roomName,
+        data: { type: 'presence', action, data: member },
+      });
+    }
+    const event =
+      action === 'join'
+        ? WebSocketRedisSubscriberEvent.ClientJoinedRoom
+        : WebSocketRedisSubscriberEvent.ClientLeftRoom;
+    this.#deps.broadcaster.publish(event, { ...member, nodeId: this.#deps.nodeId });
+  }
+
+  #member(client: ConnectedClient): RoomMember {
+    return {
+      clientId: client.clientId,
+      nodeId: this.#deps.nodeId,
+      userId: client.user?.userId ?? null,
+      username: client.username,
+    };
+  }
+}

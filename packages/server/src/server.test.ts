@@ -1,0 +1,408 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { WebSocketServerOptions } from './options';
+import { WebSocketServer } from './server';
+import { TestClient } from './test-support/test-client';
+import { WebSocketService } from './websocket-service';
+
+const servers: WebSocketServer[] = [];
+const clients: TestClient[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map(c => c.close()));
+  await Promise.all(servers.splice(0).map(s => s.stop({ timeoutMs: 1000 })));
+});
+
+async function start(options: WebSocketServerOptions = {}) {
+  const server = new WebSocketServer(options);
+  servers.push(server);
+  const { url } = await server.listen();
+  const connect = async (query = '') => {
+    const client = await TestClient.connect(url + query);
+    clients.push(client);
+    return client;
+  };
+  return { server, url, connect };
+}
+
+let markers = 0;
+/** Resolves when every frame sent before it has arrived (one socket keeps order). */
+async function sync(server: WebSocketServer, all: TestClient[]) {
+  const n = ++markers;
+  server.broadcastToAllClients({ data: { type: 'test', action: 'marker', data: n } });
+  await Promise.all(all.map(c => c.next(f => f.type === 'test' && f.data === n)));
+}
+/** Waits for everything in flight, then forgets it. */
+async function reset(server: WebSocketServer, all: TestClient[]) {
+  await sync(server, all);
+  for (const c of all) c.frames.length = 0;
+}
+
+describe('connections and routing', () => {
+  it('sends system.connected with the clientId and nodeId first', async () => {
+    const { server, connect } = await start({ nodeId: 'node-a' });
+    const client = await connect();
+    expect(client.frames[0]).toEqual({
+      type: 'system',
+      action: 'connected',
+      data: { clientId: client.clientId, nodeId: 'node-a' },
+    });
+    expect(server.clientManager.getClient({ clientId: client.clientId })?.clientId).toBe(client.clientId);
+  });
+
+  it('replies with the handler return value and echoes the id', async () => {
+    const { connect } = await start({
+      routes: [
+        { type: 'chat', action: 'send', handler: (_ws, clientId, data) => ({ echo: data, clientId }) },
+      ],
+    });
+    const client = await connect();
+    const reply = await client.request('chat', 'send', { text: 'hi' });
+    expect(reply).toEqual({
+      type: 'chat',
+      action: 'send',
+      id: 'r1',
+      response: { echo: { text: 'hi' }, clientId: client.clientId },
+    });
+  });
+
+  it('answers each bad frame with the right code and keeps the connection', async () => {
+    const { connect } = await start({ routes: [{ type: 'a', action: 'b', handler: () => 'ok' }] });
+    const client = await connect();
+    client.send('not json');
+    expect((await client.next(f => f.type === 'error')).data).toMatchObject({ code: 'INVALID_MESSAGE' });
+    client.send({ type: 'x', action: 'y', id: 5 });
+    expect(await client.next(f => f.id === 5)).toMatchObject({
+      type: 'x',
+      action: 'y',
+      error: { code: 'UNKNOWN_ROUTE' },
+    });
+    client.ws.send(Buffer.from(JSON.stringify({ type: 'a', action: 'b', id: 6 })), { binary: true });
+    const binary = await client.next(
+      f => (f.data as { code?: string } | undefined)?.code === 'INVALID_MESSAGE' && f !== client.frames[1],
+    );
+    expect(binary.type).toBe('error');
+    expect(await client.request('a', 'b')).toMatchObject({ response: 'ok' });
+  });
+
+  it('hides handler errors behind INTERNAL_ERROR and other clients carry on', async () => {
+    const errors: Error[] = [];
+    const { connect } = await start({
+      routes: [
+        {
+          type: 'x',
+          action: 'boom',
+          handler: () => {
+            throw new Error('db password=secret');
+          },
+        },
+        { type: 'x', action: 'ok', handler: () => 1 },
+      ],
+      events: { onError: ({ error }) => errors.push(error) },
+    });
+    const a = await connect();
+    const b = await connect();
+    const reply = await a.request('x', 'boom');
+    expect(reply).toEqual({
+      type: 'x',
+      action: 'boom',
+      id: 'r1',
+      error: { code: 'INTERNAL_ERROR', message: 'Internal error' },
+    });
+    expect(JSON.stringify(reply)).not.toContain('secret');
+    expect(errors[0]?.message).toContain('secret');
+    expect(await b.request('x', 'ok')).toMatchObject({ response: 1 });
+    expect(await a.request('x', 'ok')).toMatchObject({ response: 1 });
+  });
+
+  it('validates data with a Standard Schema before the handler runs', async () => {
+    let ran = 0;
+    const { connect } = await start({
+      routes: [
+        { type: 'chat', action: 'send', schema: z.object({ text: z.string().min(1) }), handler: () => ++ran },
+      ],
+    });
+    const client = await connect();
+    const refused = await client.request('chat', 'send', { text: 42 });
+    expect(refused).toMatchObject({ error: { code: 'INVALID_MESSAGE', issues: [{ path: ['text'] }] } });
+    expect(ran).toBe(0);
+    expect(await client.request('chat', 'send', { text: 'hi' })).toMatchObject({ response: 1 });
+  });
+
+  it('loads controllers by controllerName from controllersDirectory, with this.webSocketServer', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'roomcast-controllers-'));
+    writeFileSync(
+      path.join(dir, 'chat.controller.mjs'),
+      `export default class ChatController {
+        constructor({ webSocketServer }) { this.webSocketServer = webSocketServer; }
+        send = (ws, clientId, data) => {
+          this.webSocketServer.broadcastToAllClients({ data: { type: 'chat', action: 'message', data }, excludeClientId: clientId });
+          return { success: true };
+        };
+      }`,
+    );
+    const { connect } = await start({
+      controllersDirectory: dir,
+      routes: [{ type: 'chat', action: 'send', controllerName: 'chat' }],
+    });
+    const a = await connect();
+    const b = await connect();
+    expect(await a.request('chat', 'send', { text: 'hello' })).toMatchObject({ response: { success: true } });
+    expect(await b.next(f => f.type === 'chat' && f.action === 'message')).toMatchObject({
+      data: { text: 'hello' },
+    });
+    expect(a.received('chat', 'message')).toHaveLength(0);
+  });
+
+  it('refuses routes without a handler at start-up', async () => {
+    const server = new WebSocketServer({ routes: [{ type: 'a', action: 'b' }] });
+    await expect(server.listen()).rejects.toThrow(/needs a handler/);
+    await server.stop();
+  });
+
+  it('throws a TypeError for unknown options', () => {
+    expect(() => new WebSocketServer({ nope: 1 } as never)).toThrow(TypeError);
+  });
+});
+
+describe('rooms', () => {
+  it('joins and leaves with the built-in routes; room broadcasts reach members only', async () => {
+    const { server, connect } = await start();
+    const [a, b, c] = [await connect(), await connect(), await connect()];
+    expect(
+      await a.request('system', 'joinRoom', { roomName: 'chat:general', username: ' Ada ' }),
+    ).toMatchObject({
+      response: { success: true, roomName: 'chat:general' },
+    });
+    await b.request('system', 'joinRoom', { roomName: 'chat:general' });
+    expect([...(server.rooms.get('chat:general') ?? [])].sort()).toEqual([a.clientId, b.clientId].sort());
+    await server.broadcastToRoom({
+      roomName: 'chat:general',
+      data: { type: 'chat', action: 'message', data: 1 },
+      excludeClientId: b.clientId,
+    });
+    await sync(server, [a, b, c]);
+    expect(a.received('chat', 'message')).toEqual([
+      { type: 'chat', action: 'message', data: 1, room: 'chat:general' },
+    ]);
+    expect(b.received('chat', 'message')).toHaveLength(0);
+    expect(c.received('chat', 'message')).toHaveLength(0);
+    await server.broadcastToRoom({
+      roomName: 'chat:general',
+      data: { type: 'chat', action: 'message', data: 2 },
+    });
+    await sync(server, [a, b, c]);
+    expect(b.received('chat', 'message')).toHaveLength(1);
+    expect(c.received('chat', 'message')).toHaveLength(0);
+    expect(await a.request('system', 'leaveRoom', { roomName: 'chat:general' })).toMatchObject({
+      response: { success: true },
+    });
+    expect([...(server.rooms.get('chat:general') ?? [])]).toEqual([b.clientId]);
+    const members = await server.getRoomMembers('chat:general');
+    expect(members).toEqual([{ clientId: b.clientId, nodeId: server.nodeId, userId: null, username: null }]);
+  });
+
+  it('excludes the sender from a room broadcast', async () => {
+    const { server, connect } = await start();
+    const [a, b] = [await connect(), await connect()];
+    for (const x of [a, b]) await x.request('system', 'joinRoom', { roomName: 'r' });
+    await reset(server, [a, b]);
+    await server.broadcastToRoom({
+      roomName: 'r',
+      data: { type: 'chat', action: 'm' },
+      excludeClientId: a.clientId,
+    });
+    await sync(server, [a, b]);
+    expect(a.received('chat', 'm')).toHaveLength(0);
+    expect(b.received('chat', 'm')).toHaveLength(1);
+  });
+
+  it('moves the client when clientCanJoinMultipleRooms is false', async () => {
+    const { server, connect } = await start({ rooms: { clientCanJoinMultipleRooms: false } });
+    const a = await connect();
+    await a.request('system', 'joinRoom', { roomName: 'one' });
+    await a.request('system', 'joinRoom', { roomName: 'two' });
+    expect(server.rooms.has('one')).toBe(false);
+    expect([...(server.rooms.get('two') ?? [])]).toEqual([a.clientId]);
+  });
+
+  it('keeps several rooms when clientCanJoinMultipleRooms is true', async () => {
+    const { server, connect } = await start();
+    const a = await connect();
+    await a.request('system', 'joinRoom', { roomName: 'one' });
+    await a.request('system', 'joinRoom', { roomName: 'two' });
+    expect(server.rooms.has('one') && server.rooms.has('two')).toBe(true);
+  });
+
+  it('refuses bad names, too many rooms and unauthorized joins', async () => {
+    const { connect } = await start({
+      rooms: { maxRoomsPerClient: 2, authorizeJoin: ({ roomName }) => !roomName.startsWith('private:') },
+    });
+    const a = await connect();
+    expect(await a.request('system', 'joinRoom', { roomName: 'bad name' })).toMatchObject({
+      error: { code: 'INVALID_ROOM' },
+    });
+    expect(await a.request('system', 'joinRoom', { roomName: 'private:x' })).toMatchObject({
+      error: { code: 'FORBIDDEN' },
+    });
+    await a.request('system', 'joinRoom', { roomName: 'r1' });
+    await a.request('system', 'joinRoom', { roomName: 'r2' });
+    expect(await a.request('system', 'joinRoom', { roomName: 'r3' })).toMatchObject({
+      error: { code: 'ROOM_LIMIT' },
+    });
+  });
+
+  it('ignores a userId sent by the client in joinRoom', async () => {
+    const { server, connect } = await start();
+    const a = await connect();
+    await a.request('system', 'joinRoom', { roomName: 'r', userId: 'admin', userType: 'admin' });
+    expect((await server.getRoomMembers('r'))[0]?.userId).toBeNull();
+  });
+
+  it('cleans up rooms when a client disconnects', async () => {
+    const { server, connect } = await start();
+    const a = await connect();
+    await a.request('system', 'joinRoom', { roomName: 'r' });
+    await a.close();
+    await expect.poll(() => server.rooms.has('r')).toBe(false);
+    expect(await server.getRooms()).toEqual([]);
+  });
+
+  it('joins and leaves server-side by socket', async () => {
+    const { server, connect } = await start();
+    const a = await connect();
+    const ws = server.clientManager.getClient({ clientId: a.clientId })!.ws;
+    await server.joinRoom({ ws, roomName: 'general', username: 'alice', userId: 123 });
+    expect(server.rooms.get('general')?.has(a.clientId)).toBe(true);
+    await server.leaveRoom({ ws, roomName: 'general' });
+    expect(server.rooms.has('general')).toBe(false);
+  });
+});
+
+describe('broadcasting', () => {
+  function countingData() {
+    const counter = { count: 0 };
+    const data = {
+      type: 'n',
+      action: 'm',
+      toJSON: () => (counter.count++, { type: 'n', action: 'm', data: 'x' }),
+    };
+    return { counter, data };
+  }
+
+  it('serializes a broadcast once, not once per client, for every broadcast kind', async () => {
+    const { server, connect } = await start();
+    const all = await Promise.all([connect(), connect(), connect()]);
+    for (const c of all) await c.request('system', 'joinRoom', { roomName: 'r' });
+    const ids = all.map(c => c.clientId);
+    const calls: [string, (data: unknown) => unknown][] = [
+      ['all', data => server.broadcastToAllClients({ data })],
+      ['room', data => server.broadcastToRoom({ roomName: 'r', data })],
+      ['clients', data => server.broadcastToClients(ids, data)],
+      ['sendMessageToAll', data => server.sendMessageToAll({ data })],
+    ];
+    for (const [kind, call] of calls) {
+      const { counter, data } = countingData();
+      await call(data);
+      await Promise.all(all.map(c => c.next(f => f.type === 'n')));
+      expect(counter.count, kind).toBe(1);
+      await reset(server, all);
+    }
+  });
+
+  it('broadcastToAllClients honours excludeClientId and predicate', async () => {
+    const { server, connect } = await start();
+    const [a, b, c] = [await connect(), await connect(), await connect()];
+    server.clientManager.updateClient({ clientId: b.clientId, key: 'subscription', data: 'premium' });
+    expect(server.clientManager.getClient({ clientId: b.clientId })?.subscription).toBe('premium');
+    await reset(server, [a, b, c]);
+    server.broadcastToAllClients({
+      data: { type: 'p', action: 'x' },
+      predicate: ({ userData }) => userData.subscription === 'premium',
+    });
+    server.broadcastToAllClients({ data: { type: 'e', action: 'x' }, excludeClientId: c.clientId });
+    await sync(server, [a, b, c]);
+    expect([a, b, c].map(x => x.received('p', 'x').length)).toEqual([0, 1, 0]);
+    expect([a, b, c].map(x => x.received('e', 'x').length)).toEqual([1, 1, 0]);
+  });
+
+  it('broadcastToClient and WebSocketService.sendToClients reach exactly those clients', async () => {
+    const { server, connect } = await start();
+    const [a, b, c] = [await connect(), await connect(), await connect()];
+    await reset(server, [a, b, c]);
+    server.broadcastToClient({ clientId: a.clientId, data: { type: 'one', action: 'x' } });
+    await new WebSocketService({ webSocketServer: server }).sendToClients([a.clientId, c.clientId], {
+      type: 'two',
+      action: 'x',
+    });
+    await sync(server, [a, b, c]);
+    expect([a, b, c].map(x => x.received('one', 'x').length)).toEqual([1, 0, 0]);
+    expect([a, b, c].map(x => x.received('two', 'x').length)).toEqual([1, 0, 1]);
+  });
+
+  it("WebSocketService sends the guide's message shapes", async () => {
+    const { server, connect } = await start();
+    const a = await connect();
+    await a.request('system', 'joinRoom', { roomName: 'room1' });
+    const service = new WebSocketService({ webSocketServer: server });
+    await service.broadcast({ type: 'notification', action: 'update', data: { message: 'New' } });
+    await service.sendToRooms(['room1', 'room2'], {
+      type: 'chat',
+      action: 'message',
+      data: { text: 'Hello' },
+    });
+    await service.sendUserMessage('profileUpdated', { userId: 123 });
+    await service.sendSystemMessage('maintenance', { minutes: 5 });
+    await service.sendErrorMessage('authFailed', new Error('Invalid token'));
+    await a.next(f => f.type === 'error' && f.action === 'authFailed');
+    expect(a.frames.slice(-5)).toEqual([
+      { type: 'notification', action: 'update', data: { message: 'New' } },
+      { type: 'chat', action: 'message', data: { text: 'Hello' }, room: 'room1' },
+      { type: 'user', action: 'profileUpdated', data: { userId: 123 } },
+      { type: 'system', action: 'maintenance', data: { minutes: 5 } },
+      { type: 'error', action: 'authFailed', data: { message: 'Invalid token' } },
+    ]);
+  });
+
+  it('sendClientMessage writes to one socket', async () => {
+    const { server, connect } = await start();
+    const [a, b] = [await connect(), await connect()];
+    const client = server.clientManager.getClient({ clientId: a.clientId });
+    server.sendClientMessage(client!.ws, { type: 'private', action: 'message', data: { text: 'Hello!' } });
+    await a.next(f => f.type === 'private');
+    await reset(server, [a, b]);
+    expect(b.received('private', 'message')).toHaveLength(0);
+  });
+});
+
+describe('events and lifecycle', () => {
+  it('calls every event hook', async () => {
+    const seen: string[] = [];
+    const { connect } = await start({
+      routes: [{ type: 'a', action: 'b', handler: () => 1 }],
+      events: {
+        onServerStarted: () => seen.push('started'),
+        onConnected: () => seen.push('connected'),
+        onMessage: () => seen.push('message'),
+        onDisconnected: () => seen.push('disconnected'),
+      },
+    });
+    const a = await connect();
+    await a.request('a', 'b');
+    await a.close();
+    await expect.poll(() => seen).toEqual(['started', 'connected', 'message', 'disconnected']);
+  });
+
+  it('stop() closes clients with 1001, refuses new upgrades and is safe twice', async () => {
+    const { server, url, connect } = await start();
+    const a = await connect();
+    const stopping = server.stop();
+    expect(server.stop()).toBe(stopping);
+    expect((await a.closed).code).toBe(1001);
+    await stopping;
+    await expect(TestClient.connect(url)).rejects.toThrow();
+    expect(server.getHealth().activeConnections).toBe(0);
+  });
+});

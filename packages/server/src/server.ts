@@ -1,0 +1,453 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server as HttpServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import {
+  type AuthUser,
+  type Bus,
+  BusChannel,
+  type BusListener,
+  CloseCode,
+  encodeBusMessage,
+  type RoomMember,
+  type UserId,
+  WebSocketRedisSubscriberEvent,
+} from '@roomcast/protocol';
+import { createRoomSettings, MemoryHistory, MemoryRoomStore, RoomIndex } from '@roomcast/rooms';
+import { loadSubscribersFromDirectory, SubscriberDispatcher } from '@roomcast/subscribers';
+import { WebSocket, WebSocketServer as WsServer } from 'ws';
+import {
+  Broadcaster,
+  type BroadcastToAllOptions,
+  type BroadcastToClientOptions,
+  type BroadcastToRoomOptions,
+  type BroadcastToUsersOptions,
+} from './broadcaster';
+import { createBusReceiver } from './bus-receiver';
+import { ClientManager, type ConnectedClient } from './client-manager';
+import { Heartbeat } from './heartbeat';
+import { LocalDelivery } from './local-delivery';
+import { MemoryBus } from './memory-bus';
+import { MessagePipeline } from './message-pipeline';
+import { type Health, Metrics, toPrometheus } from './metrics';
+import { type ResolvedOptions, resolveOptions, type WebSocketServerOptions } from './options';
+import { Outbound, prepareFrame } from './outbound';
+import { RoomManager } from './room-manager';
+import { Router } from './router';
+import { SessionTimers } from './session-timers';
+import { registerSystemRoutes } from './system-routes';
+import { checkUpgrade, defaultClientIp } from './upgrade';
+
+export interface ListenOptions {
+  port?: number;
+  /** Loopback by default: exposing the server is a decision, not an accident. */
+  host?: string;
+  path?: string;
+}
+
+/**
+ * The Roomcast WebSocket server: the guide's API on `ws`, on one node or many (give it a Redis
+ * bus and store). Broadcast calls on the server reach every node; `server.local` reaches this
+ * node's clients only.
+ *
+ * @example
+ * const server = new WebSocketServer({ routes: [{ type: 'chat', action: 'send', handler: (ws, id, data) => ({ ok: true }) }] });
+ * const { port } = await server.listen({ port: 3000 });
+ */
+export class WebSocketServer {
+  readonly nodeId: string;
+  readonly clientManager = new ClientManager();
+  readonly roomManager: RoomManager;
+  /** The same broadcast calls for this node's clients only (what subscriber handlers get). */
+  readonly local: Broadcaster;
+  readonly #options: WebSocketServerOptions;
+  readonly #resolved: ResolvedOptions;
+  readonly #cluster: Broadcaster;
+  readonly #bus: Bus;
+  readonly #metrics = new Metrics();
+  readonly #outbound: Outbound;
+  readonly #router = new Router();
+  readonly #pipeline: MessagePipeline;
+  readonly #timers = new SessionTimers();
+  readonly #heartbeat: Heartbeat;
+  readonly #subscribers: SubscriberDispatcher;
+  readonly #receiver: BusListener;
+  readonly #byWs = new WeakMap<WebSocket, ConnectedClient>();
+  readonly #perIp = new Map<string, number>();
+  readonly #wss: WsServer;
+  #http:
+    | { server: HttpServer; owned: boolean; onUpgrade: (...args: [IncomingMessage, Duplex, Buffer]) => void }
+    | undefined;
+  #started = false;
+  #stopping: Promise<void> | undefined;
+  #busStatusOff: (() => void) | undefined;
+
+  constructor(options: WebSocketServerOptions = {}) {
+    this.#options = options;
+    this.#resolved = resolveOptions(options);
+    const { logger, limits } = this.#resolved;
+    this.nodeId = options.nodeId ?? randomUUID();
+    this.#bus = options.bus ?? new MemoryBus();
+    this.#outbound = new Outbound(this.#metrics, limits, logger);
+    const index = new RoomIndex();
+    const local = new LocalDelivery(this.clientManager, index, this.#outbound);
+    const roomSettings = createRoomSettings(this.#resolved.rooms.patterns);
+    const history = options.history ?? new MemoryHistory();
+    const dispatchEvent = (channel: string, message: unknown) =>
+      void this.#subscribers.dispatch(channel, message);
+    const deps = { nodeId: this.nodeId, bus: this.#bus, local, history, roomSettings, dispatchEvent, logger };
+    this.#cluster = new Broadcaster(deps, 'cluster');
+    this.local = new Broadcaster(deps, 'local');
+    this.#subscribers = new SubscriberDispatcher({
+      logger,
+      context: { ...options.subscriberContext, webSocketServer: this.local, bus: this.#bus, server: this },
+    });
+    this.#receiver = createBusReceiver({
+      nodeId: this.nodeId,
+      local,
+      metrics: this.#metrics,
+      logger,
+      dispatchEvent,
+      disconnect: (clientId, code, reason) =>
+        this.clientManager.getClient({ clientId })?.ws.close(code, reason),
+    });
+    this.roomManager = new RoomManager({
+      nodeId: this.nodeId,
+      index,
+      store: options.roomStore ?? new MemoryRoomStore(),
+      bus: this.#bus,
+      busListener: this.#receiver,
+      history,
+      options: this.#resolved.rooms,
+      roomSettings,
+      broadcaster: this.#cluster,
+      outbound: this.#outbound,
+      logger,
+    });
+    this.#pipeline = new MessagePipeline({
+      router: this.#router,
+      outbound: this.#outbound,
+      metrics: this.#metrics,
+      limits,
+      events: options.events ?? {},
+      logger,
+      awaitingLogin: client => client.user === undefined && options.authenticator?.required === true,
+    });
+    this.#heartbeat = new Heartbeat(this.clientManager, logger);
+    // noServer: the caller owns the HTTP server (node:http, Fastify, Express); ws only frames.
+    this.#wss = new WsServer({
+      noServer: true,
+      maxPayload: limits.maxPayload,
+      perMessageDeflate: false,
+      clientTracking: false,
+    });
+    registerSystemRoutes(this.#router, {
+      clients: this.clientManager,
+      rooms: this.roomManager,
+      authenticator: options.authenticator,
+      signIn: (client, user) => this.#signIn(client, user),
+    });
+  }
+
+  /** The guide's `server.rooms`: room name -> Set of this node's client ids. */
+  get rooms(): ReadonlyMap<string, ReadonlySet<string>> {
+    return this.roomManager.rooms;
+  }
+
+  /** Shares a port with an existing HTTP server; resolves when upgrades are accepted. */
+  async attach(server: HttpServer, { path = '/ws' }: { path?: string } = {}): Promise<void> {
+    if (this.#http) throw new TypeError('This WebSocketServer is already attached; create another one');
+    await this.#start();
+    const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) =>
+      void this.#upgrade(request, socket, head, path);
+    server.on('upgrade', onUpgrade);
+    this.#http = { server, owned: false, onUpgrade };
+  }
+
+  /** Starts a standalone HTTP server for WebSockets (127.0.0.1 and a free port by default). */
+  async listen({
+    port = 0,
+    host = '127.0.0.1',
+    path = '/ws',
+  }: ListenOptions = {}): Promise<AddressInfo & { url: string }> {
+    const http = createServer((_request, response) => {
+      response.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' }).end('Upgrade Required');
+    });
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(port, host, () => resolve());
+    });
+    await this.attach(http, { path });
+    if (this.#http) this.#http.owned = true;
+    const address = http.address() as AddressInfo;
+    const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return { ...address, url: `ws://${hostPart}:${address.port}${path}` };
+  }
+
+  // ---- the guide's calls ----------------------------------------------------------------------
+
+  broadcastToAllClients(options: BroadcastToAllOptions): void {
+    this.#cluster.broadcastToAllClients(options);
+  }
+  broadcastToRoom(options: BroadcastToRoomOptions): Promise<void> {
+    return this.#cluster.broadcastToRoom(options);
+  }
+  broadcastToUsers(options: BroadcastToUsersOptions): void {
+    this.#cluster.broadcastToUsers(options);
+  }
+  broadcastToClient(options: BroadcastToClientOptions): void {
+    this.#cluster.broadcastToClient(options);
+  }
+  broadcastToClients(clientIds: string[], data: unknown): void {
+    this.#cluster.broadcastToClients(clientIds, data);
+  }
+  sendMessageToAll(options: { data: unknown }): void {
+    this.#cluster.sendMessageToAll(options);
+  }
+  sendCustomMessage(options: { data: unknown }): void {
+    this.#cluster.sendCustomMessage(options);
+  }
+  /** Reaches subscribers of `channel` on every node. */
+  publish(channel: string, message: unknown): void {
+    this.#cluster.publish(channel, message);
+  }
+
+  /** Sends one message to one socket of this node. */
+  sendClientMessage(ws: WebSocket, message: unknown): boolean {
+    return this.#outbound.send(ws, prepareFrame(message), this.#byWs.get(ws)?.clientId);
+  }
+
+  /** Server-side join (the guide's `joinRoom({ ws, roomName, username })`); userId comes from auth only. */
+  joinRoom({
+    ws,
+    roomName,
+    username,
+  }: {
+    ws: WebSocket;
+    roomName: string;
+    username?: string;
+    [key: string]: unknown;
+  }) {
+    return this.roomManager.join({ client: this.#clientOf(ws), roomName, username });
+  }
+
+  leaveRoom({ ws, roomName }: { ws: WebSocket; roomName: string }) {
+    return this.roomManager.leave({ client: this.#clientOf(ws), roomName });
+  }
+
+  /** Members of a room on every node. */
+  getRoomMembers(roomName: string): Promise<RoomMember[]> {
+    return this.roomManager.getRoomMembers(roomName);
+  }
+
+  /** Rooms with members on any node. */
+  getRooms(): Promise<string[]> {
+    return this.roomManager.getRooms();
+  }
+
+  /** Closes a client wherever it is connected. */
+  disconnectClient(clientId: string, code: number = CloseCode.NORMAL, reason = ''): void {
+    const here = this.clientManager.getClient({ clientId });
+    if (here) here.ws.close(code, reason);
+    else {
+      const header = { kind: 'disconnect', origin: this.nodeId, client: clientId, code, reason } as const;
+      void this.#bus.publish(BusChannel.broadcast, encodeBusMessage(header, '')).catch(() => {});
+    }
+  }
+
+  /** Clients of a user on this node. */
+  getClientIdsOfUser(userId: UserId): ReadonlySet<string> {
+    return this.clientManager.getClientIdsOfUser(userId);
+  }
+
+  getHealth(): Health {
+    const status = this.#stopping ? 'stopping' : this.#bus.connected ? 'healthy' : 'degraded';
+    return {
+      status,
+      nodeId: this.nodeId,
+      uptimeMs: Date.now() - this.#metrics.startedAt,
+      activeConnections: this.clientManager.size,
+      rooms: this.roomManager.rooms.size,
+      messagesIn: this.#metrics.messagesIn,
+      messagesOut: this.#metrics.messagesOut,
+      dropped: this.#metrics.dropped,
+      rateLimited: this.#metrics.rateLimited,
+      bus: { connected: this.#bus.connected },
+    };
+  }
+
+  /** Prometheus text for `/metrics`. */
+  metrics(): string {
+    return toPrometheus(this.getHealth(), this.#metrics);
+  }
+
+  /**
+   * Refuses new upgrades (503), closes clients with 1001, waits up to `timeoutMs` for them to
+   * go, terminates the rest, leaves the room store, unsubscribes the bus, clears every timer.
+   * Calling it twice returns the same promise.
+   */
+  stop({ timeoutMs = 5_000 }: { timeoutMs?: number } = {}): Promise<void> {
+    this.#stopping ??= this.#stop(timeoutMs);
+    return this.#stopping;
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  async #start(): Promise<void> {
+    if (this.#started) return;
+    this.#started = true;
+    const { logger } = this.#resolved;
+    await this.#router.load(this.#options.routes ?? [], {
+      controllersDirectory: this.#options.controllersDirectory,
+      webSocketServer: this,
+    });
+    const handlers = this.#options.subscriberHandlers;
+    if (handlers?.handlers) this.#subscribers.add(handlers.handlers);
+    if (handlers?.directory) this.#subscribers.add(await loadSubscribersFromDirectory(handlers.directory));
+    await this.#bus.subscribe(BusChannel.broadcast, this.#receiver);
+    await this.#bus.subscribe(BusChannel.node(this.nodeId), this.#receiver);
+    if (this.#subscribers.hasSubscribers) await this.#bus.subscribe(BusChannel.events, this.#receiver);
+    this.#busStatusOff = this.#bus.onStatusChange(connected =>
+      logger.warn({ connected }, `bus ${connected ? 'reconnected' : 'disconnected'}`),
+    );
+    this.#heartbeat.start(this.#resolved.heartbeat, this.#resolved.inactive);
+    if (this.#options.debug?.printRoutes) {
+      logger.info(
+        { routes: this.#router.list().map(r => `${r.type}.${r.action} -> ${r.source}`) },
+        'WebSocket routes',
+      );
+    }
+    if (this.#options.debug?.printSubscribers) this.#subscribers.print(logger);
+    this.#options.events?.onServerStarted?.({ webSocketServer: this });
+  }
+
+  async #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, path: string): Promise<void> {
+    socket.on('error', () => socket.destroy());
+    const decision = await checkUpgrade(request, socket, {
+      path,
+      allowedOrigins: this.#resolved.allowedOrigins,
+      limits: this.#resolved.limits,
+      authenticator: this.#options.authenticator,
+      metrics: this.#metrics,
+      logger: this.#resolved.logger,
+      getClientIp: this.#options.getClientIp ?? defaultClientIp,
+      openConnections: () => this.clientManager.size,
+      openConnectionsFrom: ip => this.#perIp.get(ip) ?? 0,
+      isStopping: () => this.#stopping !== undefined,
+    });
+    if (!decision.ok) return;
+    this.#wss.handleUpgrade(request, socket, head, ws => this.#connected(ws, decision.user, decision.ip));
+  }
+
+  #connected(ws: WebSocket, user: AuthUser | undefined, ip: string): void {
+    const now = Date.now();
+    const client: ConnectedClient = {
+      clientId: randomUUID(),
+      ws,
+      user: undefined,
+      username: null,
+      ip,
+      connectedAt: now,
+      lastActivity: now,
+    };
+    const { clientId } = client;
+    this.clientManager.add(client);
+    this.#byWs.set(ws, client);
+    this.#perIp.set(ip, (this.#perIp.get(ip) ?? 0) + 1);
+    this.#metrics.connectionsTotal++;
+    this.#heartbeat.track(ws);
+    ws.on('message', (data, isBinary) => void this.#pipeline.handle(client, data, isBinary));
+    ws.on('error', error => {
+      this.#resolved.logger.warn({ err: error, clientId }, 'socket error');
+      this.#options.events?.onError?.({ error, clientId });
+    });
+    ws.once('close', (code, reason) => void this.#disconnected(client, code, reason.toString()));
+    this.sendClientMessage(ws, {
+      type: 'system',
+      action: 'connected',
+      data: { clientId, nodeId: this.nodeId },
+    });
+    if (user) this.#signIn(client, user);
+    else if (this.#options.authenticator?.required) {
+      this.#timers.loginDeadline(clientId, this.#options.authenticator.loginTimeoutMs, () =>
+        ws.close(CloseCode.TOKEN_EXPIRED, 'authentication required'),
+      );
+    }
+    this.#options.events?.onConnected?.({ ws, clientId, userId: client.user?.userId ?? null });
+    this.#cluster.publish(WebSocketRedisSubscriberEvent.ClientConnected, {
+      clientId,
+      nodeId: this.nodeId,
+      userId: client.user?.userId ?? null,
+    });
+  }
+
+  /** Makes `user` the client's identity: at the upgrade, on auth.login and on auth.refresh. */
+  #signIn(client: ConnectedClient, user: AuthUser): void {
+    const first = client.user === undefined;
+    this.clientManager.setUser(client.clientId, user);
+    this.#timers.loggedIn(client.clientId);
+    if (user.expiresAt !== undefined) {
+      this.#timers.expireAt(client.clientId, user.expiresAt, () =>
+        client.ws.close(CloseCode.TOKEN_EXPIRED, 'token expired'),
+      );
+    }
+    if (first) {
+      this.sendClientMessage(client.ws, {
+        type: 'auth',
+        action: 'authenticated',
+        data: { userId: user.userId, message: 'Authenticated' },
+      });
+    }
+  }
+
+  async #disconnected(client: ConnectedClient, code: number, reason: string): Promise<void> {
+    const { clientId } = client;
+    this.clientManager.remove(clientId);
+    this.#timers.clear(clientId);
+    const left = (this.#perIp.get(client.ip) ?? 1) - 1;
+    if (left > 0) this.#perIp.set(client.ip, left);
+    else this.#perIp.delete(client.ip);
+    await this.roomManager.leaveAll(client);
+    this.#options.events?.onDisconnected?.({ clientId, code, reason });
+    this.#cluster.publish(WebSocketRedisSubscriberEvent.ClientDisconnected, {
+      clientId,
+      nodeId: this.nodeId,
+      userId: client.user?.userId ?? null,
+    });
+  }
+
+  #clientOf(ws: WebSocket): ConnectedClient {
+    const client = this.#byWs.get(ws);
+    if (!client) throw new TypeError('This socket is not a client of this server');
+    return client;
+  }
+
+  async #stop(timeoutMs: number): Promise<void> {
+    this.#heartbeat.stop();
+    this.#timers.clearAll();
+    const clients = [...this.clientManager.getClients()];
+    const closed = clients.map(({ ws }) =>
+      ws.readyState === WebSocket.CLOSED
+        ? undefined
+        : new Promise<void>(resolve => ws.once('close', () => resolve())),
+    );
+    for (const { ws } of clients) ws.close(CloseCode.GOING_AWAY, 'server shutting down');
+    const deadline = new Promise<void>(resolve => setTimeout(resolve, timeoutMs).unref());
+    await Promise.race([Promise.all(closed), deadline]);
+    for (const { ws } of clients) if (ws.readyState !== WebSocket.CLOSED) ws.terminate();
+    await Promise.all(closed);
+    // Let the close handlers (room clean-up) finish before the store forgets this node.
+    await new Promise(resolve => setImmediate(resolve));
+    await this.roomManager.removeNode().catch(() => {});
+    for (const channel of [BusChannel.broadcast, BusChannel.node(this.nodeId), BusChannel.events]) {
+      await this.#bus.unsubscribe(channel, this.#receiver).catch(() => {});
+    }
+    this.#busStatusOff?.();
+    this.#wss.close();
+    if (this.#http) {
+      this.#http.server.off('upgrade', this.#http.onUpgrade);
+      if (this.#http.owned) await new Promise<void>(resolve => this.#http?.server.close(() => resolve()));
+    }
+    if (!this.#options.bus) await this.#bus.close();
+  }
+}

@@ -1,0 +1,88 @@
+import { WebSocket } from 'ws';
+
+type Frame = Record<string, unknown> & { type?: string; action?: string };
+
+/** A real ws client that records every frame it receives, for assertions. */
+export class TestClient {
+  readonly ws: WebSocket;
+  readonly frames: Frame[] = [];
+  clientId = '';
+  closed: Promise<{ code: number; reason: string }>;
+  #waiters: { match: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
+
+  private constructor(ws: WebSocket) {
+    this.ws = ws;
+    this.closed = new Promise(resolve =>
+      ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
+    ws.on('message', raw => {
+      const frame = JSON.parse(raw.toString()) as Frame;
+      this.frames.push(frame);
+      this.#waiters = this.#waiters.filter(waiter => {
+        if (!waiter.match(frame)) return true;
+        waiter.resolve(frame);
+        return false;
+      });
+    });
+  }
+
+  static async connect(
+    url: string,
+    options: ConstructorParameters<typeof WebSocket>[2] = {},
+  ): Promise<TestClient> {
+    const client = new TestClient(new WebSocket(url, options));
+    client.ws.on('error', () => {});
+    const refused = client.closed.then(({ code }) =>
+      Promise.reject(new Error(`connection closed (${code})`)),
+    );
+    const connected = await Promise.race([
+      client.next(f => f.type === 'system' && f.action === 'connected'),
+      refused,
+    ]);
+    client.clientId = (connected.data as { clientId: string }).clientId;
+    return client;
+  }
+
+  /** Resolves with the first frame (already received or future) that matches. */
+  next(match: (frame: Frame) => boolean, timeoutMs = 5_000): Promise<Frame> {
+    const seen = this.frames.find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no matching frame in time')), timeoutMs);
+      this.#waiters.push({
+        match,
+        resolve: f => {
+          clearTimeout(timer);
+          resolve(f);
+        },
+      });
+    });
+  }
+
+  send(frame: unknown): void {
+    this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  #id = 0;
+  /** Sends a request with an id and resolves with its reply (or error reply). */
+  request(type: string, action: string, data?: unknown): Promise<Frame> {
+    const id = `r${++this.#id}`;
+    this.send({ type, action, data, id });
+    return this.next(f => f.id === id);
+  }
+
+  /** Frames of a type/action received so far. */
+  received(type: string, action: string): Frame[] {
+    return this.frames.filter(f => f.type === type && f.action === action);
+  }
+
+  close(): Promise<{ code: number; reason: string }> {
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close();
+    return this.closed;
+  }
+}
+
+/** Resolves once every client has seen a frame with `marker` (a barrier after broadcasts). */
+export async function settle(clients: TestClient[], marker: (f: Frame) => boolean): Promise<void> {
+  await Promise.all(clients.map(c => c.next(marker)));
+}
