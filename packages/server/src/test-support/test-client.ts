@@ -44,7 +44,7 @@ export class TestClient {
   }
 
   /** Resolves with the first frame (already received or future) that matches. */
-  next(match: (frame: Frame) => boolean, timeoutMs = 5_000): Promise<Frame> {
+  next(match: (frame: Frame) => boolean, timeoutMs = 60_000): Promise<Frame> {
     const seen = this.frames.find(match);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {

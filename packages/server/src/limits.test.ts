@@ -1,0 +1,189 @@
+import fc from 'fast-check';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { WebSocket } from 'ws';
+import type { WebSocketServerOptions } from './options';
+import { WebSocketServer } from './server';
+import { TestClient } from './test-support/test-client';
+
+const servers: WebSocketServer[] = [];
+const clients: TestClient[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map(c => c.close()));
+  await Promise.all(servers.splice(0).map(s => s.stop({ timeoutMs: 500 })));
+});
+
+async function start(options: WebSocketServerOptions = {}) {
+  const server = new WebSocketServer(options);
+  servers.push(server);
+  const { url } = await server.listen();
+  const connect = async (wsOptions: ConstructorParameters<typeof WebSocket>[2] = {}) => {
+    const client = await TestClient.connect(url, wsOptions);
+    clients.push(client);
+    return client;
+  };
+  return { server, url, connect };
+}
+
+/** The HTTP status a refused upgrade answered with. */
+function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers });
+    ws.on('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.on('open', () => {
+      ws.close();
+      reject(new Error('upgrade was accepted'));
+    });
+    ws.on('error', () => {});
+  });
+}
+
+// Shared CI machines can be slow; these tests wait for behaviour, never for a duration.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 });
+
+describe('bad input (SPEC section 10, one node)', () => {
+  it('closes 1009 on a frame over maxPayload; others unaffected', async () => {
+    const { connect } = await start({ limits: { maxPayload: 1024 } });
+    const [a, b] = [await connect(), await connect()];
+    a.send({ type: 'x', action: 'y', data: 'z'.repeat(2000) });
+    expect((await a.closed).code).toBe(1009);
+    expect(await b.request('system', 'ping')).toMatchObject({ response: 'pong' });
+  });
+
+  it('answers a flood with RATE_LIMITED, then closes 4008; another client keeps working', async () => {
+    const { server, connect } = await start();
+    const [flooder, other] = [await connect(), await connect()];
+    for (let i = 0; i < 10_000 && flooder.ws.readyState === WebSocket.OPEN; i++) {
+      flooder.send({ type: 'system', action: 'ping', id: i });
+    }
+    const probe = other.request('system', 'ping');
+    expect((await flooder.closed).code).toBe(4008);
+    expect(await probe).toMatchObject({ response: 'pong' });
+    const limited = flooder.frames.filter(f => (f.error as { code?: string } | undefined)?.code === 'RATE_LIMITED');
+    expect(limited.length).toBeGreaterThan(0);
+    expect(flooder.frames.filter(f => f.response === 'pong').length).toBeGreaterThanOrEqual(200);
+    expect(server.getHealth().rateLimited).toBe(limited.length);
+  });
+
+  it('refuses a disallowed Origin with HTTP 403 and allows a listed one', async () => {
+    const { url, connect } = await start({ allowedOrigins: ['https://app.example.com'] });
+    expect(await upgradeStatus(url, { Origin: 'https://evil.example.com' })).toBe(403);
+    await connect({ headers: { Origin: 'https://app.example.com' } });
+  });
+
+  it('answers 503 over maxConnections, 429 over maxConnectionsPerIp, 404 on another path', async () => {
+    const a = await start({ limits: { maxConnections: 1 } });
+    await a.connect();
+    expect(await upgradeStatus(a.url)).toBe(503);
+    const b = await start({ limits: { maxConnectionsPerIp: 1 } });
+    await b.connect();
+    expect(await upgradeStatus(b.url)).toBe(429);
+    expect(await upgradeStatus(b.url.replace('/ws', '/other'))).toBe(404);
+  });
+
+  it('terminates a client that stops answering pings', async () => {
+    const { connect } = await start({ heartbeat: { intervalMs: 50, timeoutMs: 50 } });
+    const silent = await connect({ autoPong: false });
+    const alive = await connect();
+    expect((await silent.closed).code).toBe(1006);
+    expect(await alive.request('system', 'ping')).toMatchObject({ response: 'pong' });
+  });
+
+  it('closes inactive clients with 4010 (disconnectInactiveClients)', async () => {
+    const { connect } = await start({
+      disconnectInactiveClients: { enabled: true, inactiveTime: 100, intervalCheckTime: 50, log: true },
+    });
+    const idle = await connect();
+    expect((await idle.closed).code).toBe(4010);
+  });
+
+  it('closes a client that stops reading with 4009 and keeps its buffer bounded; others get everything', async () => {
+    const maxBufferedBytes = 256 * 1024;
+    const { server, connect } = await start({ limits: { maxBufferedBytes }, heartbeat: false });
+    const slow = await connect();
+    const fast = await connect();
+    const slowOnServer = server.clientManager.getClient({ clientId: slow.clientId })!.ws;
+    const socket = (slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    socket.pause();
+    const chunk = 'x'.repeat(10 * 1024);
+    const total = 600; // 6 MB: well past the socket buffers and maxBufferedBytes
+    let maxHeld = 0;
+    let received = 0;
+    const done = new Promise<void>(resolve =>
+      fast.ws.on('message', raw => {
+        if (raw.toString().includes('"bulk"') && ++received === total) resolve();
+      }),
+    );
+    for (let i = 0; i < total; i++) {
+      server.broadcastToAllClients({ data: { type: 'bulk', action: 'x', data: chunk } });
+      maxHeld = Math.max(maxHeld, slowOnServer.bufferedAmount);
+      // Let the fast client drain as a real one would, in bounded steps.
+      if (i % 50 === 0) await new Promise(resolve => setImmediate(resolve));
+    }
+    await done;
+    expect(received).toBe(total);
+    expect(maxHeld).toBeLessThanOrEqual(maxBufferedBytes + 64 * 1024);
+    socket.resume();
+    expect((await slow.closed).code).toBe(4009);
+    expect(server.getHealth().dropped).toBeGreaterThan(0);
+  });
+});
+
+describe('fuzz', () => {
+  it('answers 2,000 random frames without crashing or leaking listeners', async () => {
+    const { server, connect } = await start({ limits: { rateLimit: false } });
+    const client = await connect();
+    const baseline = { listeners: process.listenerCount('uncaughtException'), health: server.getHealth() };
+    const deep = fc.integer({ min: 1, max: 2_000 }).map(n => `${'['.repeat(n)}${']'.repeat(n)}`);
+    const frames = fc.sample(
+      fc.oneof(
+        fc.string({ maxLength: 200 }),
+        fc.jsonValue().map(v => JSON.stringify(v)),
+        fc.record({ type: fc.string(), action: fc.string(), data: fc.jsonValue() }).map(v => JSON.stringify(v)),
+        deep,
+        fc.string({ minLength: 10_000, maxLength: 30_000 }),
+      ),
+      2_000,
+    );
+    const before = client.frames.length;
+    for (const frame of frames) client.ws.send(frame);
+    await expect.poll(() => client.frames.length - before, { timeout: 30_000 }).toBe(frames.length);
+    expect(await client.request('system', 'ping')).toMatchObject({ response: 'pong' });
+    expect(process.listenerCount('uncaughtException')).toBe(baseline.listeners);
+    const health = server.getHealth();
+    expect(health.activeConnections).toBe(baseline.health.activeConnections);
+    expect(health.rooms).toBe(baseline.health.rooms);
+  });
+});
+
+describe('health and shutdown', () => {
+  it('reports health and Prometheus metrics', async () => {
+    const { server, connect } = await start({ nodeId: 'n1' });
+    const a = await connect();
+    await a.request('system', 'joinRoom', { roomName: 'r' });
+    expect(server.getHealth()).toMatchObject({
+      status: 'healthy',
+      nodeId: 'n1',
+      activeConnections: 1,
+      rooms: 1,
+      messagesIn: 1,
+      bus: { connected: true },
+    });
+    expect(server.metrics()).toMatch(/^roomcast_connections\{node="n1"\} 1$/m);
+    expect(server.metrics()).toMatch(/^roomcast_messages_in_total\{node="n1"\} 1$/m);
+  });
+
+  it('leaves no timers, servers or sockets behind after stop()', async () => {
+    const count = () => process.getActiveResourcesInfo().filter(r => r !== 'TTYWrap').length;
+    const before = count();
+    const server = new WebSocketServer({ heartbeat: { intervalMs: 1000, timeoutMs: 500 }, disconnectInactiveClients: { enabled: true } });
+    const { url } = await server.listen();
+    const client = await TestClient.connect(url);
+    await client.request('system', 'joinRoom', { roomName: 'r' });
+    await server.stop({ timeoutMs: 1000 });
+    expect((await client.closed).code).toBe(1001);
+    await expect.poll(count).toBeLessThanOrEqual(before);
+  });
+});
