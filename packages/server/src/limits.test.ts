@@ -61,7 +61,9 @@ describe('bad input (SPEC section 10, one node)', () => {
     const probe = other.request('system', 'ping');
     expect((await flooder.closed).code).toBe(4008);
     expect(await probe).toMatchObject({ response: 'pong' });
-    const limited = flooder.frames.filter(f => (f.error as { code?: string } | undefined)?.code === 'RATE_LIMITED');
+    const limited = flooder.frames.filter(
+      f => (f.error as { code?: string } | undefined)?.code === 'RATE_LIMITED',
+    );
     expect(limited.length).toBeGreaterThan(0);
     expect(flooder.frames.filter(f => f.response === 'pong').length).toBeGreaterThanOrEqual(200);
     expect(server.getHealth().rateLimited).toBe(limited.length);
@@ -141,7 +143,9 @@ describe('fuzz', () => {
       fc.oneof(
         fc.string({ maxLength: 200 }),
         fc.jsonValue().map(v => JSON.stringify(v)),
-        fc.record({ type: fc.string(), action: fc.string(), data: fc.jsonValue() }).map(v => JSON.stringify(v)),
+        fc
+          .record({ type: fc.string(), action: fc.string(), data: fc.jsonValue() })
+          .map(v => JSON.stringify(v)),
         deep,
         fc.string({ minLength: 10_000, maxLength: 30_000 }),
       ),
@@ -178,7 +182,10 @@ describe('health and shutdown', () => {
   it('leaves no timers, servers or sockets behind after stop()', async () => {
     const count = () => process.getActiveResourcesInfo().filter(r => r !== 'TTYWrap').length;
     const before = count();
-    const server = new WebSocketServer({ heartbeat: { intervalMs: 1000, timeoutMs: 500 }, disconnectInactiveClients: { enabled: true } });
+    const server = new WebSocketServer({
+      heartbeat: { intervalMs: 1000, timeoutMs: 500 },
+      disconnectInactiveClients: { enabled: true },
+    });
     const { url } = await server.listen();
     const client = await TestClient.connect(url);
     await client.request('system', 'joinRoom', { roomName: 'r' });

@@ -287,7 +287,10 @@ describe('broadcasting', () => {
     const data = {
       type: 'n',
       action: 'm',
-      toJSON: () => (counter.count++, { type: 'n', action: 'm', data: 'x' }),
+      toJSON: () => {
+        counter.count++;
+        return { type: 'n', action: 'm', data: 'x' };
+      },
     };
     return { counter, data };
   }
