@@ -20,7 +20,7 @@ export type {
   SubscriberHandlersOptions,
   WebSocketServerOptions,
 } from './options';
-export { DEFAULT_HEARTBEAT, DEFAULT_ROOM_OPTIONS } from './options';
+export { DEFAULT_HEARTBEAT, DEFAULT_ROOM_OPTIONS, WEBSOCKET_SERVER_OPTION_KEYS } from './options';
 export { RoomManager } from './room-manager';
 export type { ControllerClass, RouteDefinition, RouteHandler, RoutesOf, TypedRoute } from './routes';
 export { route } from './routes';

@@ -26,6 +26,9 @@ export interface PipelineDeps {
 export class MessagePipeline {
   readonly #deps: PipelineDeps;
   readonly #limiters = new WeakMap<ConnectedClient, RateLimiter>();
+  /** Handlers still running per client, so an abuse close waits for replies already owed. */
+  readonly #inFlight = new WeakMap<ConnectedClient, number>();
+  readonly #abusers = new WeakSet<ConnectedClient>();
 
   constructor(deps: PipelineDeps) {
     this.#deps = deps;
@@ -34,10 +37,12 @@ export class MessagePipeline {
   async handle(client: ConnectedClient, raw: RawData, isBinary: boolean): Promise<void> {
     const { metrics, limits } = this.#deps;
     metrics.messagesIn++;
+    if (this.#abusers.has(client)) return;
     client.lastActivity = Date.now();
     const verdict = this.#rateLimit(client);
     if (verdict === 'abuse') {
-      client.ws.close(CloseCode.RATE_LIMIT_ABUSE, 'rate limit abuse');
+      this.#abusers.add(client);
+      this.#closeAbuserWhenIdle(client);
       return;
     }
     const decoded = decode(raw, { maxPayload: limits.maxPayload, binary: isBinary });
@@ -60,6 +65,7 @@ export class MessagePipeline {
         errorFrame(frame, ErrorCode.UNAUTHORIZED, 'Send auth.login with a token first'),
       );
     }
+    this.#inFlight.set(client, (this.#inFlight.get(client) ?? 0) + 1);
     try {
       const data = route.validate ? await route.validate(frame.data) : frame.data;
       const response = await route.handler(client.ws, client.clientId, data);
@@ -78,7 +84,15 @@ export class MessagePipeline {
         });
       }
       this.#send(client, thrownErrorFrame(frame, error));
+    } finally {
+      this.#inFlight.set(client, (this.#inFlight.get(client) ?? 1) - 1);
+      if (this.#abusers.has(client)) this.#closeAbuserWhenIdle(client);
     }
+  }
+
+  #closeAbuserWhenIdle(client: ConnectedClient): void {
+    if ((this.#inFlight.get(client) ?? 0) > 0) return;
+    client.ws.close(CloseCode.RATE_LIMIT_ABUSE, 'rate limit abuse');
   }
 
   #rateLimit(client: ConnectedClient): 'ok' | 'limited' | 'abuse' {

@@ -103,7 +103,8 @@ export const DEFAULT_ROOM_OPTIONS: Readonly<RoomOptions> = Object.freeze({
   patterns: [],
 });
 
-const KNOWN_KEYS = new Set<string>([
+/** Every key `new WebSocketServer(options)` accepts; the umbrella checks against it too. */
+export const WEBSOCKET_SERVER_OPTION_KEYS = [
   'name',
   'routes',
   'controllersDirectory',
@@ -130,7 +131,8 @@ const KNOWN_KEYS = new Set<string>([
   'url',
   'port',
   'path',
-]);
+] as const;
+const KNOWN_KEYS = new Set<string>(WEBSOCKET_SERVER_OPTION_KEYS);
 
 /** Fills defaults and refuses options that cannot work, with a message that says what to do. */
 export function resolveOptions(options: WebSocketServerOptions): ResolvedOptions {
