@@ -1,2 +1,19 @@
-// Work in progress: see the open issue for this package.
-export {};
+export type {
+  RedisClient,
+  RedisClusterConnection,
+  RedisClusterNode,
+  RedisConnection,
+  RedisUrlConnection,
+} from './clients';
+export type { CommandClientOptions } from './command-client';
+export type { ConnectRedisOptions, RedisConnections } from './connect';
+export { connectRedis, DEFAULT_CONNECT_REDIS_OPTIONS } from './connect';
+export { defaultPrefix } from './keys';
+export type { RedisBusStats } from './redis-bus';
+export { RedisBus } from './redis-bus';
+export type { RedisBusOptions } from './redis-bus-options';
+export { DEFAULT_REDIS_BUS_OPTIONS } from './redis-bus-options';
+export type { RedisHistoryOptions } from './redis-history';
+export { DEFAULT_REDIS_HISTORY_OPTIONS, RedisHistory } from './redis-history';
+export type { RedisRoomStoreOptions } from './redis-room-store';
+export { DEFAULT_REDIS_ROOM_STORE_OPTIONS, RedisRoomStore } from './redis-room-store';
