@@ -1,3 +1,4 @@
 import { packageBuild } from '../../tsup.base';
 
-export default packageBuild();
+// Two entries: dist/index.js may import `ws`; dist/browser.js uses the global WebSocket only.
+export default packageBuild({ entry: ['src/index.ts', 'src/browser.ts'] });

@@ -1,2 +1,4 @@
-// Work in progress: see the open issue for this package.
-export {};
+// Node entry: everything ./browser exports, with `ws` as the WebSocket when the runtime has none.
+// The names below shadow the browser ones of the `export *`.
+export * from './browser';
+export { createClient, RoomcastClient, WebSocketClient } from './node';

@@ -1,0 +1,229 @@
+import { ErrorCode, RoomcastError } from '@roomcast/protocol';
+// biome-ignore lint/style/noRestrictedImports: tests only (devDependency); package code never imports the server.
+import { type RoutesOf, route, WebSocketServer } from '@roomcast/server';
+import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { backoffDelay, createClient, DEFAULT_RECONNECT, RoomcastClient, WebSocketClient } from './index';
+
+const log: unknown[] = [];
+const routes = [
+  route({ type: 'who', action: 'ami', handler: (_ws, clientId) => ({ clientId }) }),
+  route({
+    type: 'echo',
+    action: 'say',
+    handler: (_ws, _id, data: { text: string }) => ({ said: data.text }),
+  }),
+  // Replies only after the client's 50 ms timeout has fired.
+  route({
+    type: 'silent',
+    action: 'drop',
+    handler: () => new Promise(resolve => setTimeout(resolve, 1_000)),
+  }),
+  route({
+    type: 'log',
+    action: 'add',
+    handler: (_ws, _id, data: unknown) => {
+      log.push(data);
+    },
+  }),
+] as const;
+type Routes = RoutesOf<typeof routes>;
+
+const cleanup: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+  log.length = 0;
+});
+
+async function startServer(port = 0) {
+  const server = new WebSocketServer({ routes: [...routes] });
+  const address = await server.listen({ port });
+  cleanup.push(() => server.stop({ timeoutMs: 500 }));
+  return { server, ...address };
+}
+
+function client(url: string, options: Partial<ConstructorParameters<typeof RoomcastClient>[0]> = {}) {
+  const c = createClient<Routes>({ url, reconnect: { initialDelayMs: 10, maxDelayMs: 50 }, ...options });
+  cleanup.push(() => c.close());
+  return c;
+}
+
+const once = <T>(c: RoomcastClient<Routes>, name: 'reconnected' | 'close' | 'open') =>
+  new Promise<T>(resolve => {
+    const off = c.events.on(name, value => {
+      off();
+      resolve(value as T);
+    });
+  });
+
+describe('RoomcastClient', () => {
+  it('connects and knows the clientId the server gave it', async () => {
+    const { url } = await startServer();
+    const c = client(url);
+    await c.connect();
+    const reply = await c.request('who', 'ami', undefined);
+    expect(reply.clientId).toBe(c.clientId);
+    expect(c.nodeId).toBeTypeOf('string');
+  });
+
+  it('types request() from the server routes and resolves with the response', async () => {
+    const { url } = await startServer();
+    const c = client(url);
+    await c.connect();
+    const reply = await c.request('echo', 'say', { text: 'hi' });
+    expectTypeOf(reply).toEqualTypeOf<{ said: string }>();
+    expect(reply).toEqual({ said: 'hi' });
+  });
+
+  it('rejects with the server error code, and with TIMEOUT when no reply comes', async () => {
+    const { url } = await startServer();
+    const c = createClient({ url });
+    cleanup.push(() => c.close());
+    await c.connect();
+    const unknown = await c.request('nope', 'nothing', {}).catch((error: unknown) => error);
+    expect(unknown).toBeInstanceOf(RoomcastError);
+    expect((unknown as RoomcastError).code).toBe(ErrorCode.UNKNOWN_ROUTE);
+    const silent = await c.request('silent', 'drop', {}, { timeoutMs: 50 }).catch((error: unknown) => error);
+    expect((silent as RoomcastError).code).toBe(ErrorCode.TIMEOUT);
+  });
+
+  it('calls on() handlers until they are removed', async () => {
+    const { server, url } = await startServer();
+    const c = client(url);
+    await c.connect();
+    const seen: unknown[] = [];
+    const off = c.on('note', 'new', data => seen.push(data));
+    const push = async (n: number) => {
+      server.broadcastToClient({
+        clientId: c.clientId ?? '',
+        data: { type: 'note', action: 'new', data: n },
+      });
+      await c.request('who', 'ami', undefined); // a barrier: the push was received before the reply
+    };
+    await push(1);
+    off();
+    await push(2);
+    expect(seen).toEqual([1]);
+  });
+
+  it('receives room broadcasts after joinRoom', async () => {
+    const { server, url } = await startServer();
+    const c = client(url);
+    await c.connect();
+    const reply = await c.joinRoom('lobby', { username: 'alice' });
+    expect(reply).toMatchObject({ success: true, roomName: 'lobby' });
+    const got = new Promise(resolve => c.on('chat', 'message', resolve));
+    await server.broadcastToRoom({
+      roomName: 'lobby',
+      data: { type: 'chat', action: 'message', data: { text: 'yo' } },
+    });
+    expect(await got).toEqual({ text: 'yo' });
+    expect(c.rooms).toEqual(['lobby']);
+  });
+
+  it('reconnects to a new server, rejoins its rooms and flushes what was sent offline once', async () => {
+    const first = await startServer();
+    const c = client(first.url);
+    await c.connect();
+    await c.joinRoom('lobby');
+    const oldId = c.clientId;
+    const closed = once(c, 'close');
+    await first.server.stop({ timeoutMs: 500 });
+    await closed;
+    c.send('log', 'add', 1);
+    c.send('log', 'add', 2);
+    const queuedRequest = c.request('echo', 'say', { text: 'queued' });
+
+    const reconnected = once(c, 'reconnected');
+    const second = await startServer(first.port);
+    await reconnected;
+    expect(c.clientId).not.toBe(oldId);
+    expect(second.server.rooms.get('lobby')?.has(c.clientId ?? '')).toBe(true);
+    expect(await queuedRequest).toEqual({ said: 'queued' });
+    expect(log).toEqual([1, 2]);
+
+    const got = new Promise(resolve => c.on('chat', 'message', resolve));
+    await second.server.broadcastToRoom({
+      roomName: 'lobby',
+      data: { type: 'chat', action: 'message', data: 'again' },
+    });
+    expect(await got).toBe('again');
+  });
+
+  it('drops the oldest frame from a full offline queue and counts it', async () => {
+    const { url } = await startServer();
+    const c = client(url, { offlineQueue: { max: 2 } });
+    c.send('log', 'add', 'a');
+    c.send('log', 'add', 'b');
+    c.send('log', 'add', 'c');
+    expect(c.stats.dropped).toBe(1);
+    await c.connect();
+    await c.request('who', 'ami', undefined);
+    expect(log).toEqual(['b', 'c']);
+  });
+
+  it('backs off with full jitter: random() * min(max, initial * factor^attempt)', async () => {
+    const options = { ...DEFAULT_RECONNECT, initialDelayMs: 100, maxDelayMs: 1000, random: () => 0.5 };
+    expect([0, 1, 2, 3, 4, 10].map(n => backoffDelay(n, options))).toEqual([50, 100, 200, 400, 500, 500]);
+
+    const { server, url } = await startServer();
+    const c = client(url, { reconnect: { initialDelayMs: 4, maxDelayMs: 10, random: () => 0.5 } });
+    await c.connect();
+    const delays: number[] = [];
+    const three = new Promise<void>(resolve =>
+      c.events.on('reconnecting', ({ delayMs }) => {
+        delays.push(delayMs);
+        if (delays.length === 3) resolve();
+      }),
+    );
+    await server.stop({ timeoutMs: 500 });
+    await three;
+    c.close();
+    expect(delays).toEqual([2, 4, 5]);
+  });
+
+  it('stops reconnecting after close()', async () => {
+    const { server, url } = await startServer();
+    const c = client(url);
+    await c.connect();
+    let reconnecting = 0;
+    c.events.on('reconnecting', () => reconnecting++);
+    const pending = c.request('silent', 'drop', {});
+    c.close();
+    expect(((await pending.catch((e: unknown) => e)) as RoomcastError).code).toBe(ErrorCode.DISCONNECTED);
+    await server.stop({ timeoutMs: 500 });
+    await new Promise(resolve => setTimeout(resolve, 100));
+    expect(reconnecting).toBe(0);
+    expect(c.send('log', 'add', 1)).toBe(false);
+  });
+
+  it('validates its options with TypeErrors', () => {
+    expect(() => new RoomcastClient({ url: 'http://x' })).toThrow(TypeError);
+    expect(() => new RoomcastClient({ url: 'ws://x', requestTimeoutMs: 0 })).toThrow(TypeError);
+  });
+});
+
+describe('WebSocketClient (the guide API)', () => {
+  it('connects and reports the server clientId to onConnected', async () => {
+    const { url } = await startServer();
+    let connected: { clientId: string } | undefined;
+    const messages: unknown[] = [];
+    const guide = new WebSocketClient({
+      applicationConfig: {},
+      options: {
+        url,
+        controllersDirectory: './ignored',
+        events: { onConnected: event => (connected = event), onMessage: ({ data }) => messages.push(data) },
+      },
+      routes: [],
+    });
+    cleanup.push(() => guide.disconnect());
+    await guide.load();
+    await guide.connectToServer();
+    const reply = (await guide.client.request('who', 'ami', undefined)) as { clientId: string };
+    expect(connected?.clientId).toBe(reply.clientId);
+    guide.sendClientMessage({ type: 'log', action: 'add', data: 'guide' });
+    await guide.client.request('who', 'ami', undefined);
+    expect(log).toEqual(['guide']);
+    expect(messages.length).toBeGreaterThan(0);
+  });
+});

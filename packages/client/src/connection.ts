@@ -1,0 +1,112 @@
+import { type ClientFrame, type ServerFrame, SystemRoute } from '@roomcast/protocol';
+import type { WebSocketConstructor, WebSocketLike } from './options';
+
+export interface ConnectionHandlers {
+  onFrame: (frame: ServerFrame) => void;
+  /** Called exactly once, whoever ended the connection. */
+  onClose: (code: number, reason: string) => void;
+  onError: (error: Error) => void;
+}
+
+const OPEN = 1;
+const noop = (): void => {};
+
+/**
+ * One socket, from dial to close: parses frames and watches for silence. Browsers never show
+ * protocol pings to scripts, so liveness is judged on frames: after half the timeout of silence
+ * it sends `system.ping` (the server answers `pong`), after the full timeout it gives up.
+ */
+export class Connection {
+  readonly socket: WebSocketLike;
+  readonly #handlers: ConnectionHandlers;
+  readonly #halfTimeoutMs: number;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #probed = false;
+  #ended = false;
+
+  constructor(
+    WebSocket: WebSocketConstructor,
+    url: string,
+    heartbeatTimeoutMs: number,
+    handlers: ConnectionHandlers,
+  ) {
+    this.#handlers = handlers;
+    this.#halfTimeoutMs = heartbeatTimeoutMs / 2;
+    this.socket = new WebSocket(url);
+    this.socket.onopen = () => this.#alive();
+    this.socket.onmessage = event => this.#receive(event.data);
+    this.socket.onclose = event => this.#end(event.code, event.reason);
+    // The close event follows every error, so errors are only reported, never acted on.
+    this.socket.onerror = () => handlers.onError(new Error(`WebSocket error on ${url}`));
+  }
+
+  get open(): boolean {
+    return !this.#ended && this.socket.readyState === OPEN;
+  }
+
+  send(frame: ClientFrame): boolean {
+    if (!this.open) return false;
+    this.socket.send(JSON.stringify(frame));
+    return true;
+  }
+
+  /** Ends the connection now: the close handler runs synchronously, not when the peer answers. */
+  close(code: number, reason: string): void {
+    if (this.#ended) return;
+    try {
+      this.socket.close(code >= 3000 || code === 1000 ? code : 1000, reason);
+    } catch {
+      // A socket still connecting may refuse close(); it is abandoned either way.
+    }
+    this.#end(code, reason);
+  }
+
+  #receive(data: unknown): void {
+    this.#alive();
+    const frame = typeof data === 'string' ? parse(data) : undefined;
+    if (frame) this.#handlers.onFrame(frame);
+    else this.#handlers.onError(new Error('Ignored a frame that is not a JSON object with type/action'));
+  }
+
+  #alive(): void {
+    this.#probed = false;
+    this.#arm();
+  }
+
+  #arm(): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#silent(), this.#halfTimeoutMs);
+  }
+
+  #silent(): void {
+    if (this.#probed) {
+      this.close(4000, 'heartbeat timeout');
+      return;
+    }
+    this.#probed = true;
+    this.send({ ...SystemRoute.ping });
+    this.#arm();
+  }
+
+  #end(code: number, reason: string): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    clearTimeout(this.#timer);
+    // Keep no-op listeners: `ws` throws on an 'error' event that has no listener.
+    this.socket.onopen = noop;
+    this.socket.onmessage = noop;
+    this.socket.onclose = noop;
+    this.socket.onerror = noop;
+    this.#handlers.onClose(code, reason);
+  }
+}
+
+function parse(text: string): ServerFrame | undefined {
+  try {
+    const frame: unknown = JSON.parse(text);
+    const { type, action } = (frame ?? {}) as { type?: unknown; action?: unknown };
+    return typeof type === 'string' && typeof action === 'string' ? (frame as ServerFrame) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,50 @@
+import type { RouteMap } from '@roomcast/protocol';
+import { WebSocket as NodeWebSocket } from 'ws';
+import { RoomcastClient as CoreClient } from './client';
+import { WebSocketClient as CoreWebSocketClient, type WebSocketClientProps } from './guide-client';
+import type { ClientOptions, WebSocketConstructor } from './options';
+
+// Node 22 has a global WebSocket; Node 20 does not, so `ws` is the fallback.
+const defaultWebSocket = (): WebSocketConstructor =>
+  (globalThis.WebSocket as WebSocketConstructor | undefined) ??
+  (NodeWebSocket as unknown as WebSocketConstructor);
+
+/**
+ * `RoomcastClient` for Node: the same client, with `ws` when there is no global WebSocket.
+ * @example
+ * const client = new RoomcastClient({ url: 'ws://127.0.0.1:3000/ws' });
+ * await client.connect();
+ */
+export class RoomcastClient<TRoutes extends RouteMap = RouteMap> extends CoreClient<TRoutes> {
+  constructor(options: ClientOptions) {
+    super({ ...options, WebSocket: options?.WebSocket ?? defaultWebSocket() });
+  }
+}
+
+/**
+ * Creates a Node client.
+ * @example
+ * const client = createClient<RoutesOf<typeof routes>>({ url: 'ws://127.0.0.1:3000/ws' });
+ */
+export function createClient<TRoutes extends RouteMap = RouteMap>(
+  options: ClientOptions,
+): RoomcastClient<TRoutes> {
+  return new RoomcastClient<TRoutes>(options);
+}
+
+/**
+ * The guide's `WebSocketClient` for Node (`ws` when there is no global WebSocket).
+ * @example
+ * const client = new WebSocketClient({ options: { url: 'ws://127.0.0.1:3000/ws' } });
+ * await client.load();
+ * await client.connectToServer();
+ */
+export class WebSocketClient extends CoreWebSocketClient {
+  constructor(props: WebSocketClientProps) {
+    const options = props?.options;
+    super({
+      ...props,
+      options: { ...options, url: options?.url, WebSocket: options?.WebSocket ?? defaultWebSocket() },
+    });
+  }
+}

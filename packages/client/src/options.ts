@@ -1,0 +1,115 @@
+import type { Logger } from '@roomcast/protocol';
+
+/** What the client needs from a socket: the WHATWG API, which both browsers and `ws` implement. */
+export interface WebSocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: never) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: never) => void) | null;
+}
+
+/** A WebSocket constructor: `globalThis.WebSocket` or `ws`'s `WebSocket`. */
+export type WebSocketConstructor = new (url: string) => WebSocketLike;
+
+export interface ReconnectOptions {
+  initialDelayMs: number;
+  maxDelayMs: number;
+  factor: number;
+  /** Retries after a lost connection before giving up; `Infinity` never gives up. */
+  maxAttempts: number;
+  /** Injected for tests; `Math.random` by default. */
+  random: () => number;
+}
+
+export interface ClientOptions {
+  /** `ws://` or `wss://` URL of the server's WebSocket path. */
+  url: string;
+  /** Socket constructor. Default: `globalThis.WebSocket` (the Node entry falls back to `ws`). */
+  WebSocket?: WebSocketConstructor;
+  /** Token sent as the first message (`auth.login`), never in the URL where proxies log it. */
+  getToken?: () => string | undefined | Promise<string | undefined>;
+  reconnect?: Partial<ReconnectOptions> | false;
+  requestTimeoutMs?: number;
+  /** Messages sent while offline wait here; past `max` the oldest is dropped. */
+  offlineQueue?: { max?: number };
+  /** A connection silent this long is treated as dead (half-open TCP never closes by itself). */
+  heartbeatTimeoutMs?: number;
+  logger?: Logger;
+}
+
+export interface ResolvedClientOptions {
+  url: string;
+  WebSocket: WebSocketConstructor;
+  getToken: ClientOptions['getToken'];
+  reconnect: ReconnectOptions | false;
+  requestTimeoutMs: number;
+  offlineQueue: { max: number };
+  heartbeatTimeoutMs: number;
+  logger: Logger | undefined;
+}
+
+export const DEFAULT_RECONNECT: Readonly<ReconnectOptions> = Object.freeze({
+  initialDelayMs: 500,
+  maxDelayMs: 10_000,
+  factor: 2,
+  maxAttempts: Number.POSITIVE_INFINITY,
+  random: Math.random,
+});
+
+export const DEFAULT_CLIENT_OPTIONS = Object.freeze({
+  reconnect: DEFAULT_RECONNECT,
+  requestTimeoutMs: 10_000,
+  offlineQueue: Object.freeze({ max: 100 }),
+  heartbeatTimeoutMs: 45_000,
+});
+
+/** Fills in defaults and throws a TypeError that says what to fix for a misused option. */
+export function resolveClientOptions(options: ClientOptions): ResolvedClientOptions {
+  if (typeof options !== 'object' || options === null) throw new TypeError('Pass an options object: { url }');
+  if (typeof options.url !== 'string' || !/^wss?:\/\//.test(options.url))
+    throw new TypeError('options.url must be a ws:// or wss:// URL');
+  const WebSocket = options.WebSocket ?? (globalThis.WebSocket as WebSocketConstructor | undefined);
+  if (typeof WebSocket !== 'function')
+    throw new TypeError('No global WebSocket here: pass options.WebSocket (e.g. `ws`)');
+  if (options.getToken !== undefined && typeof options.getToken !== 'function')
+    throw new TypeError('options.getToken must be a function returning the token');
+  const reconnect = options.reconnect === false ? false : { ...DEFAULT_RECONNECT, ...options.reconnect };
+  if (reconnect) {
+    for (const key of ['initialDelayMs', 'maxDelayMs', 'factor'] as const)
+      positive(`reconnect.${key}`, reconnect[key]);
+    if (!(reconnect.maxAttempts >= 0))
+      throw new TypeError('reconnect.maxAttempts must be >= 0 (Infinity allowed)');
+    if (typeof reconnect.random !== 'function') throw new TypeError('reconnect.random must be a function');
+  }
+  const resolved: ResolvedClientOptions = {
+    url: options.url,
+    WebSocket,
+    getToken: options.getToken,
+    reconnect,
+    requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_CLIENT_OPTIONS.requestTimeoutMs,
+    offlineQueue: { max: options.offlineQueue?.max ?? DEFAULT_CLIENT_OPTIONS.offlineQueue.max },
+    heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? DEFAULT_CLIENT_OPTIONS.heartbeatTimeoutMs,
+    logger: options.logger,
+  };
+  positive('requestTimeoutMs', resolved.requestTimeoutMs);
+  positive('heartbeatTimeoutMs', resolved.heartbeatTimeoutMs);
+  if (!Number.isInteger(resolved.offlineQueue.max) || resolved.offlineQueue.max < 0)
+    throw new TypeError('offlineQueue.max must be an integer >= 0');
+  return resolved;
+}
+
+function positive(name: string, value: unknown): void {
+  if (typeof value !== 'number' || !(value > 0)) throw new TypeError(`${name} must be a positive number`);
+}
+
+/**
+ * Full jitter (AWS architecture blog, "Exponential Backoff and Jitter"): a random delay up to the
+ * capped exponential, so clients dropped by one server restart do not come back in lockstep.
+ */
+export function backoffDelay(attempt: number, options: ReconnectOptions): number {
+  const ceiling = Math.min(options.maxDelayMs, options.initialDelayMs * options.factor ** attempt);
+  return options.random() * ceiling;
+}
