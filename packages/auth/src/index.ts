@@ -7,8 +7,8 @@ export type { JwtAuthenticatorOptions } from './options';
 export { DEFAULT_JWT_OPTIONS } from './options';
 export type {
   ClaimRoomPolicyOptions,
-  JoinRequest,
   PolicyClient,
+  PolicyJoinRequest,
   RoomMatch,
   RoomPolicy,
   UserRoomPolicyOptions,

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   claimRoomPolicy,
   composePolicies,
-  type JoinRequest,
+  type PolicyJoinRequest,
   type RoomPolicy,
   userRoomPolicy,
 } from './room-policies';
@@ -12,7 +12,7 @@ const user = (userId: string | number, payload: Record<string, unknown> = {}): A
   userId,
   payload: { sub: userId, ...payload },
 });
-const join = (roomName: string, who?: AuthUser): JoinRequest => ({ client: { user: who }, roomName });
+const join = (roomName: string, who?: AuthUser): PolicyJoinRequest => ({ client: { user: who }, roomName });
 
 describe('userRoomPolicy', () => {
   const policy = userRoomPolicy({ prefix: 'notifications:user:' });

@@ -7,13 +7,13 @@ export interface PolicyClient {
 }
 
 /** What the server passes to its `rooms.authorizeJoin` hook. */
-export interface JoinRequest {
+export interface PolicyJoinRequest {
   readonly client: PolicyClient;
   readonly roomName: string;
 }
 
 /** Allows (`true`) or refuses a join; the server answers a refusal with FORBIDDEN. */
-export type RoomPolicy = (request: JoinRequest) => boolean | Promise<boolean>;
+export type RoomPolicy = (request: PolicyJoinRequest) => boolean | Promise<boolean>;
 
 /** A room name, a glob (`'private:*'`, `*` matching any run of characters), a RegExp or a predicate. */
 export type RoomMatch = string | RegExp | ((roomName: string) => boolean);
@@ -115,7 +115,7 @@ export function composePolicies(...policies: RoomPolicy[]): RoomPolicy {
 async function settle(
   first: PromiseLike<boolean>,
   rest: RoomPolicy[],
-  request: JoinRequest,
+  request: PolicyJoinRequest,
 ): Promise<boolean> {
   if ((await first) !== true) return false;
   for (const policy of rest) {

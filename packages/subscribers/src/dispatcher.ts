@@ -83,12 +83,8 @@ export class SubscriberDispatcher<TServer = unknown> {
       if (entry.tests.length > 0) this.#matching.push(entry);
       for (const channel of definition.channels) {
         const entries = this.#byChannel.get(channel);
-        // Kept sorted here, so a message with no `match` subscriber needs no sort.
-        if (!entries) this.#byChannel.set(channel, [entry]);
-        else {
-          entries.push(entry);
-          entries.sort(byPriority);
-        }
+        if (entries) entries.push(entry);
+        else this.#byChannel.set(channel, [entry]);
       }
     }
     return this;

@@ -1,0 +1,43 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '@roomcast/protocol';
+import type { Health } from '@roomcast/server';
+import type { RequestHandler } from './options';
+
+export interface HttpHandlerDeps {
+  health: () => Health | undefined;
+  metrics: () => string;
+  requestHandler: RequestHandler | undefined;
+  logger: Logger;
+}
+
+/**
+ * The app's HTTP routes: `GET /healthz` (200, or 503 while stopping so a load balancer drains the
+ * node), `GET /metrics` (Prometheus text), then the caller's handler, then 404.
+ */
+export function createHttpHandler(deps: HttpHandlerDeps) {
+  return async function handleHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = (request.url ?? '/').split('?')[0];
+    try {
+      if (request.method === 'GET' && path === '/healthz') {
+        const health = deps.health() ?? { status: 'healthy' as const };
+        const status = health.status === 'stopping' ? 503 : 200;
+        response.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+        response.end(JSON.stringify(health));
+        return;
+      }
+      if (request.method === 'GET' && path === '/metrics') {
+        response.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+        response.end(deps.metrics());
+        return;
+      }
+      if (deps.requestHandler && (await deps.requestHandler(request, response)) !== false) return;
+      if (!response.headersSent) response.writeHead(404, { 'Content-Type': 'text/plain' });
+      response.end('Not Found');
+    } catch (error) {
+      // The handler's error text may hold internals: log it, answer a plain 500.
+      deps.logger.error({ err: error, path }, 'HTTP handler failed');
+      if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain' });
+      response.end('Internal Server Error');
+    }
+  };
+}

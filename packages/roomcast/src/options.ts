@@ -1,0 +1,175 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { JwtAuthenticatorOptions } from '@roomcast/auth';
+import type { Logger } from '@roomcast/protocol';
+import type { RedisConnection } from '@roomcast/redis';
+import { WEBSOCKET_SERVER_OPTION_KEYS, type WebSocketServerOptions } from '@roomcast/server';
+import { checkKeys } from './did-you-mean';
+
+/**
+ * Handles the HTTP requests that are not `/healthz` or `/metrics` (static files, a login API).
+ * Return (or resolve) `false` when the request was not handled: the app then answers 404.
+ */
+export type RequestHandler = (
+  request: IncomingMessage,
+  response: ServerResponse,
+) => boolean | undefined | Promise<boolean | undefined>;
+
+export interface WebServerConfig {
+  /** Default 3000. 0 picks a free port (read it from `app.webserver.port` after start). */
+  port?: number;
+  /** Default '127.0.0.1': exposing the app is a decision, not an accident. */
+  host?: string;
+  requestHandler?: RequestHandler;
+}
+
+/** The server options of `@roomcast/server`, plus the guide's descriptive keys. */
+export type WebSocketConfig = WebSocketServerOptions & {
+  /** false: no WebSocket server (HTTP only). Default true. */
+  enabled?: boolean;
+  /** Only 'server': a WebApplication serves WebSockets; connect to one with `@roomcast/client`. */
+  type?: 'server' | 'client';
+  /** Its pathname is where WebSockets are accepted (default '/ws'); host and port come from `webserver`. */
+  url?: string;
+  /** Instead of `url`: the path alone. */
+  path?: string;
+  host?: string;
+};
+
+/** `auth.jwtSecretKey` (the guide) or `auth.publicKey`, plus the options of `createJwtAuthenticator`. */
+export type AuthConfig = Omit<JwtAuthenticatorOptions, 'secret' | 'publicKey'> & {
+  jwtSecretKey?: string;
+  publicKey?: Extract<JwtAuthenticatorOptions, { publicKey: unknown }>['publicKey'];
+};
+
+export interface WebApplicationOptions {
+  /** Names the app in logs and in the Redis key and channel prefix (`roomcast:<name>:`). */
+  name: string;
+  webserver?: WebServerConfig;
+  websocket?: WebSocketConfig;
+  /** The guide's other spelling of `websocket`; pass one of the two. */
+  webSocket?: WebSocketConfig;
+  /** `{ host, port }`, `{ url }` or `{ cluster: [...] }`; none: one process, in-memory bus and rooms. */
+  redis?: RedisConnection;
+  auth?: AuthConfig;
+  performanceMonitoring?: { enabled?: boolean };
+  /** Forks `workers` processes with node:cluster that share the port; needs `redis` to share rooms. */
+  cluster?: { workers: number };
+  /** A pino-compatible logger; default pino at info (silent when NODE_ENV=test); false: silent. */
+  logger?: Logger | false;
+  /** Stop on the first SIGTERM or SIGINT after `start()`. Default true. */
+  handleSignals?: boolean;
+}
+
+export interface ResolvedAppOptions {
+  name: string;
+  port: number;
+  host: string;
+  path: string;
+  requestHandler: RequestHandler | undefined;
+  websocket: WebSocketConfig | undefined;
+  redis: RedisConnection | undefined;
+  auth: AuthConfig | undefined;
+  workers: number;
+  handleSignals: boolean;
+}
+
+export const DEFAULT_WEB_APPLICATION_OPTIONS = Object.freeze({
+  port: 3000,
+  host: '127.0.0.1',
+  path: '/ws',
+  handleSignals: true,
+});
+
+const WHERE = 'WebApplication';
+const TOP_KEYS = [
+  'name',
+  'webserver',
+  'websocket',
+  'webSocket',
+  'redis',
+  'auth',
+  'performanceMonitoring',
+  'cluster',
+  'logger',
+  'handleSignals',
+] as const;
+const WEBSERVER_KEYS = ['port', 'host', 'requestHandler'] as const;
+// The server checks its own keys too; checking here as well gives the "did you mean" hint.
+const WEBSOCKET_KEYS = WEBSOCKET_SERVER_OPTION_KEYS;
+const AUTH_KEYS = [
+  'jwtSecretKey',
+  'publicKey',
+  'algorithms',
+  'issuer',
+  'audience',
+  'clockToleranceSec',
+  'required',
+  'loginTimeoutMs',
+  'userIdClaim',
+  'emailClaim',
+] as const;
+
+/** Checks the options once, at construction, with messages that say what to change. */
+export function resolveAppOptions(options: WebApplicationOptions): ResolvedAppOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(
+      `${WHERE}: pass an options object, e.g. { name: 'my-app', webserver: { port: 3000 } }.`,
+    );
+  }
+  checkKeys(WHERE, options, TOP_KEYS);
+  if (typeof options.name !== 'string' || options.name === '') {
+    throw new TypeError(`${WHERE}: name is required (it names logs and the Redis prefix), e.g. 'my-app'.`);
+  }
+  const webserver = options.webserver ?? {};
+  checkKeys(`${WHERE} webserver`, webserver, WEBSERVER_KEYS);
+  const port = webserver.port ?? DEFAULT_WEB_APPLICATION_OPTIONS.port;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new TypeError(`${WHERE}: webserver.port must be a whole number from 0 to 65535; got ${port}.`);
+  }
+  if (options.websocket !== undefined && options.webSocket !== undefined) {
+    throw new TypeError(`${WHERE}: pass websocket or webSocket (two spellings of one option), not both.`);
+  }
+  const websocket = options.websocket ?? options.webSocket ?? {};
+  checkKeys(`${WHERE} websocket`, websocket, WEBSOCKET_KEYS);
+  if (websocket.type !== undefined && websocket.type !== 'server') {
+    throw new TypeError(
+      `${WHERE}: websocket.type must be 'server'; connect to a server with @roomcast/client.`,
+    );
+  }
+  if (options.auth !== undefined) {
+    checkKeys(`${WHERE} auth`, options.auth, AUTH_KEYS);
+    if (options.auth.jwtSecretKey === undefined && options.auth.publicKey === undefined) {
+      throw new TypeError(
+        `${WHERE}: auth needs jwtSecretKey (HS256) or publicKey; e.g. { jwtSecretKey: process.env.JWT_SECRET_KEY }.`,
+      );
+    }
+  }
+  const workers = options.cluster?.workers ?? 0;
+  if (options.cluster !== undefined && (!Number.isInteger(workers) || workers < 1)) {
+    throw new TypeError(`${WHERE}: cluster.workers must be a whole number >= 1; got ${workers}.`);
+  }
+  return {
+    name: options.name,
+    port,
+    host: webserver.host ?? DEFAULT_WEB_APPLICATION_OPTIONS.host,
+    path: pathOf(websocket.url ?? websocket.path),
+    requestHandler: webserver.requestHandler,
+    websocket: websocket.enabled === false ? undefined : websocket,
+    redis: options.redis,
+    auth: options.auth,
+    workers,
+    handleSignals: options.handleSignals ?? DEFAULT_WEB_APPLICATION_OPTIONS.handleSignals,
+  };
+}
+
+/** The pathname of the guide's `url: 'ws://localhost:3000/ws'`, or a bare path. */
+function pathOf(url: string | undefined): string {
+  if (url === undefined) return DEFAULT_WEB_APPLICATION_OPTIONS.path;
+  if (url.startsWith('/')) return url;
+  try {
+    const { pathname } = new URL(url);
+    return pathname === '' ? '/' : pathname;
+  } catch {
+    throw new TypeError(`${WHERE}: websocket.url must be a URL like 'ws://localhost:3000/ws'; got "${url}".`);
+  }
+}

@@ -1,0 +1,178 @@
+import cluster from 'node:cluster';
+import { createServer, type Server } from 'node:http';
+import { createJwtAuthenticator, type JwtAuthenticatorOptions } from '@roomcast/auth';
+import type { Authenticator, Logger } from '@roomcast/protocol';
+import type { RedisClient } from '@roomcast/redis';
+import { type Health, WebSocketServer } from '@roomcast/server';
+import { ClusterPrimary } from './cluster-primary';
+import { createHttpHandler } from './http-handler';
+import { closeHttp, listenHttp } from './listen';
+import { createAppLogger } from './logger';
+import {
+  type AuthConfig,
+  type ResolvedAppOptions,
+  resolveAppOptions,
+  type WebApplicationOptions,
+} from './options';
+import { type RedisWiring, wireRedis } from './redis-wiring';
+import { installSignalHandlers } from './signals';
+
+/**
+ * The guide's `WebApplication`: one HTTP server with `/healthz`, `/metrics` and the WebSocket
+ * endpoint, on an in-process bus, or on Redis when `redis` is given, or as a node:cluster primary
+ * with `cluster: { workers }`.
+ *
+ * @example
+ * const app = new WebApplication({
+ *   name: 'my-app',
+ *   webserver: { port: 3000 },
+ *   websocket: { enabled: true, type: 'server', url: 'ws://localhost:3000/ws' },
+ *   redis: { host: '127.0.0.1', port: 6379 },
+ * });
+ * await app.start();
+ * app.websocket.server.sendMessageToAll({ data: { type: 'news', action: 'hello', data: {} } });
+ */
+export class WebApplication {
+  readonly name: string;
+  readonly logger: Logger;
+  readonly #options: ResolvedAppOptions;
+  #server: WebSocketServer | undefined;
+  #http: Server | undefined;
+  #redis: RedisWiring | undefined;
+  #primary: ClusterPrimary | undefined;
+  #port: number | undefined;
+  #starting: Promise<void> | undefined;
+  #stopping: Promise<void> | undefined;
+  #removeSignalHandlers: (() => void) | undefined;
+
+  /** The guide's `app.websocket.server`, there once `start()` resolved (never on a cluster primary). */
+  readonly websocket: { readonly server: WebSocketServer };
+  /** `instance.publisherClient` / `subscriberClient`: the app's ioredis clients; undefined without redis. */
+  readonly redis: {
+    readonly instance: {
+      readonly publisherClient: RedisClient | undefined;
+      readonly subscriberClient: RedisClient | undefined;
+    };
+  };
+  readonly performance: {
+    /** The WebSocket server's health: `{ status, activeConnections, rooms, messagesIn, ... }`. */
+    getWebSocketHealth(): Health;
+  };
+
+  constructor(options: WebApplicationOptions) {
+    this.#options = resolveAppOptions(options);
+    this.name = this.#options.name;
+    this.logger = createAppLogger(this.name, options.logger);
+    this.websocket = view({ server: () => this.#requireServer() });
+    this.redis = {
+      instance: view({
+        publisherClient: () => this.#redis?.publisherClient,
+        subscriberClient: () => this.#redis?.subscriberClient,
+      }),
+    };
+    this.performance = Object.freeze({ getWebSocketHealth: () => this.#requireServer().getHealth() });
+  }
+
+  /** The bound HTTP port and server, once started. */
+  get webserver(): { port: number | undefined; server: Server | undefined } {
+    return { port: this.#port, server: this.#http };
+  }
+
+  /** Starts everything; rejects (and leaves nothing open) when Redis or the port is unavailable. */
+  start(): Promise<void> {
+    if (this.#stopping)
+      return Promise.reject(new Error('WebApplication: this app was stopped; create a new one'));
+    this.#starting ??= this.#start().catch(async error => {
+      await this.#cleanup();
+      throw error;
+    });
+    return this.#starting;
+  }
+
+  /** Stops the WebSocket server (clients get 1001), the HTTP server, and the Redis clients it opened. */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      this.#removeSignalHandlers?.();
+      await this.#starting?.catch(() => {});
+      await this.#cleanup();
+      this.logger.info({ app: this.name }, 'stopped');
+    })();
+    return this.#stopping;
+  }
+
+  async #start(): Promise<void> {
+    const options = this.#options;
+    if (options.handleSignals) this.#removeSignalHandlers = installSignalHandlers(() => this.stop());
+    if (options.workers > 0 && cluster.isPrimary) {
+      this.#primary = new ClusterPrimary({ workers: options.workers, logger: this.logger });
+      this.#port = await this.#primary.start();
+      this.logger.info({ app: this.name, workers: options.workers, port: this.#port }, 'cluster started');
+      return;
+    }
+    if (options.redis)
+      this.#redis = await wireRedis(options.redis, { appName: this.name, logger: this.logger });
+    if (options.websocket) this.#server = this.#createServer();
+    this.#http = createServer(
+      createHttpHandler({
+        health: () => this.#server?.getHealth(),
+        metrics: () => this.#server?.metrics() ?? '',
+        requestHandler: options.requestHandler,
+        logger: this.logger,
+      }),
+    );
+    await this.#server?.attach(this.#http, { path: options.path });
+    this.#port = await listenHttp(this.#http, options.port, options.host);
+    this.logger.info(
+      { app: this.name, url: `http://${options.host}:${this.#port}`, ws: options.path, redis: !!this.#redis },
+      'started',
+    );
+  }
+
+  #createServer(): WebSocketServer {
+    const { websocket, name, auth } = this.#options;
+    const { enabled: _e, type: _t, url: _u, host: _h, path: _p, ...serverOptions } = websocket ?? {};
+    const authenticator = serverOptions.authenticator ?? (auth ? authenticatorFor(auth) : undefined);
+    return new WebSocketServer({
+      name,
+      logger: this.logger,
+      ...serverOptions,
+      ...(this.#redis && {
+        bus: this.#redis.bus,
+        roomStore: this.#redis.roomStore,
+        history: this.#redis.history,
+      }),
+      ...(authenticator && { authenticator }),
+      subscriberContext: { redisInstance: this.redis.instance, ...serverOptions.subscriberContext },
+    });
+  }
+
+  async #cleanup(): Promise<void> {
+    await this.#primary?.stop();
+    await this.#server?.stop();
+    if (this.#http) await closeHttp(this.#http);
+    await this.#redis?.close();
+  }
+
+  #requireServer(): WebSocketServer {
+    if (this.#server) return this.#server;
+    const why = this.#primary
+      ? 'this process is the cluster primary; the workers own the WebSocket servers'
+      : this.#options.websocket
+        ? 'call await app.start() first'
+        : 'websocket.enabled is false';
+    throw new Error(`WebApplication: no WebSocket server here: ${why}`);
+  }
+}
+
+/** A frozen object whose properties read live state: `app.redis.instance` changes after start(). */
+function view<T extends Record<string, unknown>>(getters: { [K in keyof T]: () => T[K] }): T {
+  const target = {} as T;
+  for (const [key, get] of Object.entries(getters))
+    Object.defineProperty(target, key, { get, enumerable: true });
+  return Object.freeze(target);
+}
+
+function authenticatorFor({ jwtSecretKey, publicKey, ...rest }: AuthConfig): Authenticator {
+  const key = jwtSecretKey !== undefined ? { secret: jwtSecretKey } : { publicKey };
+  return createJwtAuthenticator({ ...rest, ...key } as JwtAuthenticatorOptions);
+}
