@@ -1,7 +1,7 @@
 import { ErrorCode, RoomcastError } from '@roomcast/protocol';
 // biome-ignore lint/style/noRestrictedImports: tests only (devDependency); package code never imports the server.
-import { type RoutesOf, route, WebSocketServer } from '@roomcast/server';
-import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { type RoutesOf, route, WebSocketServer, type WebSocketServerOptions } from '@roomcast/server';
+import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { backoffDelay, createClient, DEFAULT_RECONNECT, RoomcastClient, WebSocketClient } from './index';
 
 const log: unknown[] = [];
@@ -34,8 +34,8 @@ afterEach(async () => {
   log.length = 0;
 });
 
-async function startServer(port = 0) {
-  const server = new WebSocketServer({ routes: [...routes] });
+async function startServer(port = 0, options: Omit<WebSocketServerOptions, 'routes'> = {}) {
+  const server = new WebSocketServer({ routes: [...routes], ...options });
   const address = await server.listen({ port });
   cleanup.push(() => server.stop({ timeoutMs: 500 }));
   return { server, ...address };
@@ -147,6 +147,58 @@ describe('RoomcastClient', () => {
       data: { type: 'chat', action: 'message', data: 'again' },
     });
     expect(await got).toBe('again');
+  });
+
+  describe('recovery', () => {
+    const rooms = { patterns: [{ match: 'chat:*', history: { size: 20, ttlMs: 60_000 } }] };
+    // Reconnecting only after a fixed second keeps every broadcast below inside the outage.
+    const slowReconnect = { reconnect: { initialDelayMs: 1000, maxDelayMs: 1000, random: () => 1 } };
+    const say = (server: WebSocketServer, n: number) =>
+      server.broadcastToRoom({
+        roomName: 'chat:general',
+        data: { type: 'chat', action: 'message', data: n },
+      });
+    const dropSocket = (server: WebSocketServer, c: RoomcastClient<Routes>) =>
+      server.clientManager.getClient({ clientId: c.clientId ?? '' })?.ws.terminate();
+
+    it('gets every room message it missed while disconnected, once and in order', async () => {
+      const { server, url } = await startServer(0, { rooms });
+      const c = client(url, slowReconnect);
+      await c.connect();
+      await c.joinRoom('chat:general');
+      const seen: number[] = [];
+      c.on('chat', 'message', (n: number) => seen.push(n));
+      for (let n = 1; n <= 3; n++) await say(server, n);
+      await vi.waitFor(() => expect(seen).toHaveLength(3));
+      const closed = once(c, 'close');
+      dropSocket(server, c);
+      await closed;
+      const reconnected = once(c, 'reconnected');
+      for (let n = 4; n <= 18; n++) await say(server, n);
+      await reconnected;
+      await say(server, 19);
+      await vi.waitFor(() => expect(seen).toContain(19));
+      expect(seen).toEqual(Array.from({ length: 19 }, (_, i) => i + 1));
+    });
+
+    it('tells the app when a room could not be recovered, then carries on live', async () => {
+      const { server, url } = await startServer(0, { rooms });
+      const c = client(url, slowReconnect);
+      await c.connect();
+      await c.joinRoom('chat:general');
+      await say(server, 1);
+      await vi.waitFor(() => expect(server.rooms.get('chat:general')?.size).toBe(1));
+      const notRecovered = new Promise(resolve => c.events.on('roomNotRecovered', resolve));
+      const closed = once(c, 'close');
+      dropSocket(server, c);
+      await closed;
+      for (let n = 2; n <= 40; n++) await say(server, n);
+      expect(await notRecovered).toEqual({ room: 'chat:general' });
+      const seen: number[] = [];
+      c.on('chat', 'message', (n: number) => seen.push(n));
+      await say(server, 41);
+      await vi.waitFor(() => expect(seen).toEqual([41]));
+    });
   });
 
   it('drops the oldest frame from a full offline queue and counts it', async () => {

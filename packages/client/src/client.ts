@@ -24,6 +24,7 @@ import {
   type WebSocketLike,
 } from './options';
 import { PendingRequests } from './pending-requests';
+import { RoomOffsets } from './room-offsets';
 import type { RouteAction, RouteData, RouteResponse, RouteType } from './typed-routes';
 
 export interface ClientStats {
@@ -35,8 +36,8 @@ export interface ClientStats {
 
 interface RoomState {
   username: string | undefined;
-  /** Last offset seen in the room: the `since` of the rejoin after a reconnect. */
-  offset: number | undefined;
+  /** What the room has shown; its latest offset is the `since` of the rejoin after a reconnect. */
+  offsets: RoomOffsets;
 }
 
 const disconnected = (message: string) => new RoomcastError(ErrorCode.DISCONNECTED, message);
@@ -155,7 +156,7 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
       SystemRoute.joinRoom.action,
       data,
     )) as JoinRoomReply;
-    this.#rooms.set(name, { username, offset: reply.offset });
+    this.#rooms.set(name, { username, offsets: new RoomOffsets(reply.offset) });
     return reply;
   }
 
@@ -214,11 +215,11 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
     const rejoin = async ([roomName, state]: [string, RoomState]): Promise<void> => {
       const data: JoinRoomData = { roomName };
       if (state.username !== undefined) data.username = state.username;
-      if (state.offset !== undefined) data.since = state.offset;
+      if (state.offsets.latest !== undefined) data.since = state.offsets.latest;
       try {
         const reply = (await this.#call(connection, SystemRoute.joinRoom, data)) as JoinRoomReply;
         // Not recovered: offsets may restart (new history), so the old one would hide new frames.
-        if (reply.recovered !== true) state.offset = reply.offset;
+        if (reply.recovered !== true) state.offsets.reset(reply.offset);
         if (reply.recovered === false) this.events.emit('roomNotRecovered', { room: roomName });
       } catch (error) {
         if (
@@ -299,11 +300,7 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
     }
     const push = frame as PushFrame & { response?: unknown };
     const room = push.room === undefined ? undefined : this.#rooms.get(push.room);
-    if (room && typeof push.offset === 'number') {
-      // A replay can overlap frames already seen live: each offset is delivered once.
-      if (room.offset !== undefined && push.offset <= room.offset) return;
-      room.offset = push.offset;
-    }
+    if (room && typeof push.offset === 'number' && !room.offsets.accept(push.offset)) return;
     this.events.emit('message', frame);
     const data = 'response' in push ? push.response : push.data;
     for (const handler of [...(this.#handlers.get(`${frame.type}\u0000${frame.action}`) ?? [])]) {

@@ -1,11 +1,13 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BusChannel, type BusHeader, decodeBusMessage, encodeBusMessage } from './bus';
 import { withOffset } from './contracts';
 
+vi.setConfig({ testTimeout: 120_000 });
+
 describe('bus messages', () => {
   const headers: BusHeader[] = [
-    { kind: 'room', origin: 'n1', room: 'chat:general', exclude: 'c1' },
+    { kind: 'room', origin: 'n1', room: 'chat:general', exclude: 'c1', offset: 42 },
     { kind: 'all', origin: 'n1' },
     { kind: 'users', origin: 'n1', users: ['u1', 42] },
     { kind: 'clients', origin: 'n1', clients: ['c1', 'c2'] },
@@ -32,6 +34,7 @@ describe('bus messages', () => {
     ['users not a list', '{"kind":"users","origin":"n","users":"u1"}\n{}'],
     ['clients with numbers', '{"kind":"clients","origin":"n","clients":[1]}\n{}'],
     ['exclude not a string', '{"kind":"all","origin":"n","exclude":1}\n{}'],
+    ['room offset not a whole number', '{"kind":"room","origin":"n","room":"r","offset":1.5}\n{}'],
     ['header not JSON', '{kind\n{}'],
     ['header is null', 'null\n{}'],
   ])('ignores a malformed message: %s', (_, payload) => {

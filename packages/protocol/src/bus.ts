@@ -76,7 +76,7 @@ interface Origin {
  * receiving node writes it to sockets without parsing or re-stringifying it.
  */
 export type BusHeader =
-  | (Origin & { kind: 'room'; room: string; exclude?: string | undefined })
+  | (Origin & { kind: 'room'; room: string; exclude?: string | undefined; offset?: number | undefined })
   | (Origin & { kind: 'all'; exclude?: string | undefined })
   | (Origin & { kind: 'users'; users: UserId[]; exclude?: string | undefined })
   | (Origin & { kind: 'clients'; clients: string[] })
@@ -120,7 +120,7 @@ function isBusHeader(value: unknown): value is BusHeader {
   if (h.exclude !== undefined && typeof h.exclude !== 'string') return false;
   switch (h.kind) {
     case 'room':
-      return typeof h.room === 'string';
+      return typeof h.room === 'string' && (h.offset === undefined || Number.isSafeInteger(h.offset));
     case 'all':
       return true;
     case 'users':

@@ -70,7 +70,7 @@ export class Broadcaster {
       return Promise.resolve();
     }
     return this.#deps.history.append(roomName, frame, history).then(
-      entry => this.#deliverRoom(roomName, entry.frame, excludeClientId, undefined),
+      entry => this.#deliverRoom(roomName, entry.frame, excludeClientId, undefined, entry.offset),
       (error: unknown) => {
         // History is down: deliver live without an offset rather than lose the message.
         this.#deps.logger.error({ err: error, roomName }, 'history append failed; delivering without offset');
@@ -131,10 +131,13 @@ export class Broadcaster {
     frame: string,
     exclude: string | undefined,
     predicate: BroadcastPredicate | undefined,
+    offset?: number,
   ) {
-    this.#deps.local.toRoom(roomName, prepareFrame(frame), { exclude, predicate });
-    if (!predicate)
-      this.#publish(BusChannel.room(roomName), { kind: 'room', origin: '', room: roomName, exclude }, frame);
+    this.#deps.local.toRoom(roomName, prepareFrame(frame), { exclude, predicate }, offset);
+    if (!predicate) {
+      const header: BusHeader = { kind: 'room', origin: '', room: roomName, exclude, offset };
+      this.#publish(BusChannel.room(roomName), header, frame);
+    }
   }
 
   #publish(channel: string, header: BusHeader, frame: string): void {

@@ -48,7 +48,7 @@ export function createBusReceiver(deps: BusReceiverDeps): BusListener {
     if (header.origin === deps.nodeId) return;
     switch (header.kind) {
       case 'room':
-        deps.local.toRoom(header.room, prepareFrame(body), { exclude: header.exclude });
+        deps.local.toRoom(header.room, prepareFrame(body), { exclude: header.exclude }, header.offset);
         return;
       case 'all':
         deps.local.toAll(prepareFrame(body), { exclude: header.exclude });

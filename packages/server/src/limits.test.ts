@@ -1,28 +1,11 @@
 import fc from 'fast-check';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import type { WebSocketServerOptions } from './options';
 import { WebSocketServer } from './server';
 import { TestClient } from './test-support/test-client';
+import { useTestServers } from './test-support/test-servers';
 
-const servers: WebSocketServer[] = [];
-const clients: TestClient[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map(c => c.close()));
-  await Promise.all(servers.splice(0).map(s => s.stop({ timeoutMs: 500 })));
-});
-
-async function start(options: WebSocketServerOptions = {}) {
-  const server = new WebSocketServer(options);
-  servers.push(server);
-  const { url } = await server.listen();
-  const connect = async (wsOptions: ConstructorParameters<typeof WebSocket>[2] = {}) => {
-    const client = await TestClient.connect(url, wsOptions);
-    clients.push(client);
-    return client;
-  };
-  return { server, url, connect };
-}
+const start = useTestServers();
 
 /** The HTTP status a refused upgrade answered with. */
 function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {

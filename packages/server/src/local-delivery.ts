@@ -3,6 +3,7 @@ import type { RoomIndex } from '@roomcast/rooms';
 import type { WebSocket } from 'ws';
 import type { ClientManager, ConnectedClient } from './client-manager';
 import type { Outbound, PreparedFrame } from './outbound';
+import type { RecoveryGates } from './recovery-gate';
 
 /** What a broadcast predicate sees of each candidate client. */
 export interface PredicateTarget {
@@ -24,11 +25,13 @@ export class LocalDelivery {
   readonly #clients: ClientManager;
   readonly #rooms: RoomIndex;
   readonly #outbound: Outbound;
+  readonly #gates: RecoveryGates;
 
-  constructor(clients: ClientManager, rooms: RoomIndex, outbound: Outbound) {
+  constructor(clients: ClientManager, rooms: RoomIndex, outbound: Outbound, gates: RecoveryGates) {
     this.#clients = clients;
     this.#rooms = rooms;
     this.#outbound = outbound;
+    this.#gates = gates;
   }
 
   toAll(frame: PreparedFrame, filter: Filter = {}): number {
@@ -37,8 +40,19 @@ export class LocalDelivery {
     return sent;
   }
 
-  toRoom(roomName: string, frame: PreparedFrame, filter: Filter = {}): number {
-    return this.toClientIds(this.#rooms.clientsOf(roomName), frame, filter);
+  /** `offset`: the frame's place in the room's history, when the room keeps one. */
+  toRoom(roomName: string, frame: PreparedFrame, filter: Filter = {}, offset?: number): number {
+    let sent = 0;
+    for (const clientId of this.#rooms.clientsOf(roomName)) {
+      const client = this.#clients.getClient({ clientId });
+      if (!client || !this.#passes(client, filter)) continue;
+      if (
+        this.#gates.capture(clientId, roomName, frame, offset) ||
+        this.#outbound.send(client.ws, frame, clientId)
+      )
+        sent++;
+    }
+    return sent;
   }
 
   toUsers(userIds: readonly UserId[], frame: PreparedFrame, filter: Filter = {}): number {
@@ -58,9 +72,12 @@ export class LocalDelivery {
   }
 
   #deliver(client: ConnectedClient, frame: PreparedFrame, filter: Filter): boolean {
+    return this.#passes(client, filter) && this.#outbound.send(client.ws, frame, client.clientId);
+  }
+
+  #passes(client: ConnectedClient, filter: Filter): boolean {
     if (client.clientId === filter.exclude) return false;
-    if (filter.predicate && !filter.predicate(predicateTarget(client))) return false;
-    return this.#outbound.send(client.ws, frame, client.clientId);
+    return !filter.predicate || filter.predicate(predicateTarget(client));
   }
 }
 

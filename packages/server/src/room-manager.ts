@@ -4,6 +4,7 @@ import {
   type BusListener,
   ErrorCode,
   type History,
+  type HistorySince,
   type JoinRoomReply,
   type LeaveRoomReply,
   type Logger,
@@ -16,7 +17,8 @@ import { cleanUsername, isValidRoomName, type RoomIndex, type RoomSettings } fro
 import type { Broadcaster } from './broadcaster';
 import type { ConnectedClient } from './client-manager';
 import type { RoomOptions } from './options';
-import { type Outbound, prepareFrame } from './outbound';
+import { type Outbound, type PreparedFrame, prepareFrame } from './outbound';
+import type { RecoveryGates } from './recovery-gate';
 
 export interface RoomManagerDeps {
   nodeId: string;
@@ -30,6 +32,8 @@ export interface RoomManagerDeps {
   roomSettings: (roomName: string) => RoomSettings;
   broadcaster: Broadcaster;
   outbound: Outbound;
+  /** Holds a recovering client's live room frames until its replay is out. */
+  gates: RecoveryGates;
   logger: Logger;
 }
 
@@ -82,16 +86,60 @@ export class RoomManager {
       for (const other of [...current]) if (other !== roomName) await this.leave({ client, roomName: other });
     }
     const reply: JoinRoomReply = { success: true, roomName };
-    const settings = this.#deps.roomSettings(roomName);
-    if (settings.history && typeof since === 'number' && Number.isInteger(since) && since >= 0) {
-      const missed = await this.#deps.history.since(roomName, since);
-      for (const entry of missed.entries)
-        this.#deps.outbound.send(client.ws, prepareFrame(entry.frame), client.clientId);
-      reply.recovered = missed.recovered;
-      reply.offset = missed.offset;
+    if (!this.#deps.roomSettings(roomName).history) {
+      if (!already) await this.#add(client, roomName);
+      return reply;
+    }
+    if (typeof since === 'number' && Number.isSafeInteger(since) && since >= 0) {
+      return this.#recover(client, roomName, since, already, reply);
     }
     if (!already) await this.#add(client, roomName);
+    // Read after joining: every later message reaches the client live, so this is where a
+    // reconnecting client resumes from even if it received nothing in between.
+    const latest = await this.#readHistory(roomName, Number.MAX_SAFE_INTEGER);
+    if (latest) reply.offset = latest.offset;
     return reply;
+  }
+
+  /**
+   * A join with `since`: the client becomes a member first (so nothing published meanwhile is
+   * lost), its live frames for the room are held while the missed ones are replayed in order,
+   * then the held frames the replay did not already carry follow.
+   */
+  async #recover(
+    client: ConnectedClient,
+    roomName: string,
+    since: number,
+    already: boolean,
+    reply: JoinRoomReply,
+  ): Promise<JoinRoomReply> {
+    const { gates, outbound } = this.#deps;
+    const send = (frame: PreparedFrame) => outbound.send(client.ws, frame, client.clientId);
+    let replayedUpTo = since;
+    gates.hold(client.clientId, roomName);
+    try {
+      if (!already) await this.#add(client, roomName);
+      const missed = await this.#readHistory(roomName, since);
+      reply.recovered = missed?.recovered === true;
+      if (missed) reply.offset = missed.offset;
+      for (const entry of missed?.entries ?? []) {
+        send(prepareFrame(entry.frame));
+        replayedUpTo = entry.offset;
+      }
+    } finally {
+      for (const frame of gates.release(client.clientId, roomName, replayedUpTo)) send(frame);
+    }
+    return reply;
+  }
+
+  /** History read that survives the history being down: the join then goes on unrecovered. */
+  async #readHistory(roomName: string, since: number): Promise<HistorySince | undefined> {
+    try {
+      return await this.#deps.history.since(roomName, since);
+    } catch (error) {
+      this.#deps.logger.error({ err: error, roomName }, 'history read failed; joining without recovery');
+      return undefined;
+    }
   }
 
   async leave({ client, roomName }: { client: ConnectedClient; roomName: unknown }): Promise<LeaveRoomReply> {

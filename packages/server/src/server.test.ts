@@ -1,31 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { WebSocketServerOptions } from './options';
 import { WebSocketServer } from './server';
 import { TestClient } from './test-support/test-client';
+import { useTestServers } from './test-support/test-servers';
 import { WebSocketService } from './websocket-service';
 
-const servers: WebSocketServer[] = [];
-const clients: TestClient[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map(c => c.close()));
-  await Promise.all(servers.splice(0).map(s => s.stop({ timeoutMs: 1000 })));
-});
-
-async function start(options: WebSocketServerOptions = {}) {
-  const server = new WebSocketServer(options);
-  servers.push(server);
-  const { url } = await server.listen();
-  const connect = async (query = '') => {
-    const client = await TestClient.connect(url + query);
-    clients.push(client);
-    return client;
-  };
-  return { server, url, connect };
-}
+const start = useTestServers();
 
 let markers = 0;
 /** Resolves when every frame sent before it has arrived (one socket keeps order). */

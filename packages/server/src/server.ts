@@ -32,6 +32,7 @@ import { MessagePipeline } from './message-pipeline';
 import { type Health, Metrics, toPrometheus } from './metrics';
 import { type ResolvedOptions, resolveOptions, type WebSocketServerOptions } from './options';
 import { Outbound, prepareFrame } from './outbound';
+import { RecoveryGates } from './recovery-gate';
 import { RoomManager } from './room-manager';
 import { Router } from './router';
 import { SessionTimers } from './session-timers';
@@ -90,7 +91,8 @@ export class WebSocketServer {
     this.#bus = options.bus ?? new MemoryBus();
     this.#outbound = new Outbound(this.#metrics, limits, logger);
     const index = new RoomIndex();
-    const local = new LocalDelivery(this.clientManager, index, this.#outbound);
+    const gates = new RecoveryGates();
+    const local = new LocalDelivery(this.clientManager, index, this.#outbound, gates);
     const roomSettings = createRoomSettings(this.#resolved.rooms.patterns);
     const history = options.history ?? new MemoryHistory();
     const dispatchEvent = (channel: string, message: unknown) =>
@@ -122,6 +124,7 @@ export class WebSocketServer {
       roomSettings,
       broadcaster: this.#cluster,
       outbound: this.#outbound,
+      gates,
       logger,
     });
     this.#pipeline = new MessagePipeline({
