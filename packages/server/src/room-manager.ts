@@ -56,6 +56,18 @@ export class RoomManager {
     this.#deps = deps;
   }
 
+  /**
+   * Announces the leave of members whose node died (the store found their node's heartbeat
+   * expired). The store reports each once cluster-wide, so each leave is announced once.
+   * Returns the unsubscribe, for stop().
+   */
+  watchExpiredMembers(): () => void {
+    const off = this.#deps.store.onMembersExpired?.((roomName, members) => {
+      for (const member of members) this.#announce(member, roomName, 'leave');
+    });
+    return off ?? (() => {});
+  }
+
   /** The guide's `server.rooms`: room name -> Set of this node's client ids. */
   get rooms(): RoomIndex['rooms'] {
     return this.#deps.index.rooms;
@@ -148,7 +160,7 @@ export class RoomManager {
     if (removed) {
       if (lastInRoom) await this.#deps.bus.unsubscribe(BusChannel.room(roomName), this.#deps.busListener);
       await this.#deps.store.remove(roomName, client.clientId);
-      this.#announce(client, roomName, 'leave');
+      this.#announce(this.#member(client), roomName, 'leave');
     }
     return { success: true, roomName };
   }
@@ -200,12 +212,15 @@ export class RoomManager {
     // Subscribe before replying, so the client misses nothing published by other nodes afterwards.
     if (firstInRoom) await this.#deps.bus.subscribe(BusChannel.room(roomName), this.#deps.busListener);
     await this.#deps.store.add(roomName, this.#member(client));
-    this.#announce(client, roomName, 'join');
+    this.#announce(this.#member(client), roomName, 'join');
   }
 
   /** Presence frames to the room's members (when the room has presence) and the automatic event. */
-  #announce(client: ConnectedClient, roomName: string, action: 'join' | 'leave'): void {
-    const { clientId, userId, username } = this.#member(client);
+  #announce(
+    { clientId, userId, username, nodeId }: RoomMember,
+    roomName: string,
+    action: 'join' | 'leave',
+  ): void {
     const member = { roomName, clientId, userId, username };
     if (this.#deps.roomSettings(roomName).presence) {
       void this.#deps.broadcaster.broadcastToRoom({
@@ -217,7 +232,7 @@ export class RoomManager {
       action === 'join'
         ? WebSocketRedisSubscriberEvent.ClientJoinedRoom
         : WebSocketRedisSubscriberEvent.ClientLeftRoom;
-    this.#deps.broadcaster.publish(event, { ...member, nodeId: this.#deps.nodeId });
+    this.#deps.broadcaster.publish(event, { ...member, nodeId });
   }
 
   #member(client: ConnectedClient): RoomMember {

@@ -82,6 +82,7 @@ export class WebSocketServer {
   #started = false;
   #stopping: Promise<void> | undefined;
   #busStatusOff: (() => void) | undefined;
+  #expiredMembersOff: (() => void) | undefined;
 
   constructor(options: WebSocketServerOptions = {}) {
     this.#options = options;
@@ -313,6 +314,7 @@ export class WebSocketServer {
     this.#busStatusOff = this.#bus.onStatusChange(connected =>
       logger.warn({ connected }, `bus ${connected ? 'reconnected' : 'disconnected'}`),
     );
+    this.#expiredMembersOff = this.roomManager.watchExpiredMembers();
     this.#heartbeat.start(this.#resolved.heartbeat, this.#resolved.inactive);
     if (this.#options.debug?.printRoutes) {
       logger.info(
@@ -446,6 +448,7 @@ export class WebSocketServer {
       await this.#bus.unsubscribe(channel, this.#receiver).catch(() => {});
     }
     this.#busStatusOff?.();
+    this.#expiredMembersOff?.();
     this.#wss.close();
     if (this.#http) {
       this.#http.server.off('upgrade', this.#http.onUpgrade);
