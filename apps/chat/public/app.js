@@ -7,7 +7,7 @@ const state = { me: '', current: 'general', rooms: new Map(), typing: new Map() 
 let client;
 
 function room(name) {
-  if (!state.rooms.has(name)) state.rooms.set(name, { messages: [], members: new Map(), seen: new Set() });
+  if (!state.rooms.has(name)) state.rooms.set(name, { messages: [], members: new Map() });
   return state.rooms.get(name);
 }
 
@@ -38,7 +38,7 @@ async function start(token) {
     // Presence changed while away: ask again rather than trust the old list.
     for (const name of state.rooms.keys()) void refreshMembers(name);
   });
-  client.on('chat', 'message', (data, frame) => addMessage(data.roomName, data, frame.offset));
+  client.on('chat', 'message', data => addMessage(data.roomName, data));
   client.on('chat', 'dm', data => addMessage(state.current, { ...data, dm: true }));
   client.on('chat', 'typing', data => showTyping(data.roomName, data.from));
   client.on('presence', 'join', data => setMember(data.roomName, data, true));
@@ -51,10 +51,10 @@ async function start(token) {
 
 async function join(name) {
   room(name);
-  // since: 0 replays the room's recent history once; then joinRoom registers the room so the
   // client rejoins it with the latest offset after a reconnect (joining twice is harmless).
-  await client.request('system', 'joinRoom', { roomName: name, username: state.me, since: 0 });
-  await client.joinRoom(name, { username: state.me });
+  // The room's last 50 messages first; after a reconnect the client rejoins with the last offset
+  // it saw and shows each missed message once.
+  await client.joinRoom(name, { username: state.me, rewind: 50 });
   await refreshMembers(name);
   select(name);
 }
@@ -78,13 +78,8 @@ function select(name) {
   render();
 }
 
-function addMessage(roomName, message, offset) {
+function addMessage(roomName, message) {
   const entry = room(roomName);
-  // A replay can overlap what the page already showed: one message per offset.
-  if (offset !== undefined) {
-    if (entry.seen.has(offset)) return;
-    entry.seen.add(offset);
-  }
   entry.messages.push(message);
   state.typing.delete(`${roomName}:${message.from}`);
   if (roomName === state.current) render();

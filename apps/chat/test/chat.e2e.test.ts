@@ -1,11 +1,18 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  freePort,
+  type RedisProcess,
+  startRedis,
+} from '../../../packages/redis/src/test-support/redis-process';
 import { CHROMIUM_LAUNCH_OPTIONS } from '../../../test-support/chromium';
-import { createChatApp } from '../src/chat-app.js';
+import { type ChatProcess, startChat } from './chat-process';
+import { NetworkRelay } from './network-relay';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const screenshot = join(here, '..', '..', '..', 'docs', 'chat.png');
@@ -15,24 +22,37 @@ const clientBuild = join(
   'browser.js',
 );
 
-let app: ReturnType<typeof createChatApp>;
+let redis: RedisProcess;
+let redisUrl: string;
+const workers: ChatProcess[] = [];
+let relay: NetworkRelay;
+/** Worker 1, reached through the relay whose network the tests can take down. */
+let viaRelay: string;
+/** Worker 2, reached directly. */
+let direct: string;
 let browser: Browser;
-let base: string;
 
 beforeAll(async () => {
   if (!existsSync(clientBuild)) throw new Error(`${clientBuild} is missing: build @roomcast/client first`);
-  app = createChatApp({ port: 0, logger: false, handleSignals: false });
-  await app.start();
-  base = `http://127.0.0.1:${app.webserver.port}`;
+  redis = await startRedis();
+  redisUrl = `redis://127.0.0.1:${redis.port}`;
+  // Both workers verify the tokens either one signs, as `--workers 2` arranges for its forks.
+  const env = { CHAT_JWT_SECRET: randomBytes(32).toString('hex') };
+  for (let i = 0; i < 2; i++) workers.push(await startChat(await freePort(), ['--redis', redisUrl], env));
+  const [first, second] = workers as [ChatProcess, ChatProcess];
+  ({ relay, url: viaRelay } = await NetworkRelay.start(Number(new URL(first.url).port)));
+  direct = second.url;
   browser = await chromium.launch(CHROMIUM_LAUNCH_OPTIONS);
-});
+}, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  await app?.stop();
+  await relay?.stop();
+  await Promise.all(workers.map(worker => worker.stop()));
+  await redis?.stop();
 });
 
-async function login(name: string): Promise<Page> {
+async function login(name: string, base: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1000, height: 600 } });
   page.on('pageerror', error => console.error(`[${name}] page error:`, error.message));
   await page.goto(base);
@@ -48,10 +68,16 @@ async function say(page: Page, text: string): Promise<void> {
   await page.click('#send-form button');
 }
 
-describe('chat in a real browser', () => {
-  it('lets two users talk in #general, see each other online and typing', async () => {
-    const ada = await login('ada');
-    const bob = await login('bob');
+/** The `(away n)` markers of the messages a page shows, in display order. */
+async function shownAway(page: Page): Promise<string[]> {
+  const texts = await page.locator('#messages .msg').allTextContents();
+  return texts.map(text => text.match(/\(away \d+\)/)?.[0]).filter(t => t !== undefined);
+}
+
+describe('chat on two workers sharing Redis, in real Chromium', () => {
+  it('lets users on different workers talk, see each other online and typing, and DM', async () => {
+    const ada = await login('ada', viaRelay);
+    const bob = await login('bob', direct);
 
     await ada.locator('#online li', { hasText: 'bob' }).waitFor();
     await bob.locator('#online li', { hasText: 'ada' }).waitFor();
@@ -64,8 +90,8 @@ describe('chat in a real browser', () => {
     await bob.locator('#text').pressSequentially('typing…');
     await ada.locator('#typing', { hasText: 'bob is typing' }).waitFor();
 
-    // A user who joins later sees the recent history.
-    const cy = await login('cy');
+    // A user who joins later gets the room's recent messages.
+    const cy = await login('cy', direct);
     await cy.locator('#messages .msg', { hasText: 'hello bob' }).waitFor();
     await cy.locator('#messages .msg', { hasText: 'hi ada' }).waitFor();
 
@@ -75,23 +101,51 @@ describe('chat in a real browser', () => {
 
     mkdirSync(dirname(screenshot), { recursive: true });
     await ada.screenshot({ path: screenshot });
-    await cy.close();
-    await ada.close();
-    await bob.close();
+    for (const page of [ada, bob, cy]) await page.close();
   });
 
-  it('loses nothing across a reconnect', async () => {
-    const dee = await login('dee');
-    const eve = await login('eve');
-    // Drop dee's socket (as a network blip would); the client reconnects and rejoins with `since`.
-    const clientId = await dee.evaluate(
-      () => (window as unknown as { chat: { clientId: string } }).chat.clientId,
-    );
-    app.websocket.server.disconnectClient(clientId, 1012, 'blip');
-    await say(eve, 'sent while dee was away');
-    await dee.locator('#messages .msg', { hasText: 'sent while dee was away' }).waitFor();
-    expect(await dee.locator('#messages .msg', { hasText: 'sent while dee was away' }).count()).toBe(1);
+  it('shows every message sent while a page was offline once, in order; a reload shows them too', async () => {
+    const dee = await login('dee', viaRelay);
+    const eve = await login('eve', direct);
+    await dee.locator('#online li', { hasText: 'eve' }).waitFor();
+
+    relay.down();
+    await dee.locator('#status', { hasText: 'reconnecting' }).waitFor();
+    const sent = Array.from({ length: 10 }, (_, i) => `(away ${i + 1})`);
+    for (const text of sent) {
+      await say(eve, text);
+      await eve.locator('#messages .msg', { hasText: text }).waitFor();
+    }
+    relay.up();
+
+    await dee.locator('#status', { hasText: 'online' }).waitFor();
+    await dee.locator('#messages .msg', { hasText: '(away 10)' }).waitFor();
+    expect(await shownAway(dee)).toEqual(sent);
+
+    await dee.reload();
+    await dee.fill('#name', 'dee');
+    await dee.click('#login-form button');
+    await dee.locator('#messages .msg', { hasText: '(away 10)' }).waitFor();
+    expect(await shownAway(dee)).toEqual(sent);
     await dee.close();
     await eve.close();
+  });
+});
+
+describe('`pnpm chat` (src/main.js)', () => {
+  it.each([
+    ['on the embedded default, with no Redis', [] as string[]],
+    ['on two workers with --redis', ['--workers', '2']],
+  ])('serves the page and the browser client %s', async (_, args) => {
+    const extra = args.length > 0 ? [...args, '--redis', redisUrl] : args;
+    const chat = await startChat(await freePort(), extra);
+    try {
+      const page = await fetch(chat.url);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<html');
+      expect((await fetch(`${chat.url}/client.js`)).status).toBe(200);
+    } finally {
+      await chat.stop();
+    }
   });
 });

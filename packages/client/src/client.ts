@@ -34,6 +34,8 @@ export interface ClientStats {
   pendingRequests: number;
 }
 
+export type JoinRoomOptions = Pick<JoinRoomData, 'username' | 'since' | 'rewind'>;
+
 interface RoomState {
   username: string | undefined;
   /** What the room has shown; its latest offset is the `since` of the rejoin after a reconnect. */
@@ -147,10 +149,17 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
     this.#handlers.get(`${type}\u0000${action}`)?.delete(handler as MessageHandler<never>);
   }
 
-  /** Joins a room; it is rejoined (with `since` = the last offset seen) after every reconnect. */
-  async joinRoom(name: string, { username }: { username?: string } = {}): Promise<JoinRoomReply> {
+  /**
+   * Joins a room; it is rejoined (with `since` = the last offset seen) after every reconnect.
+   * In a room with history, `rewind: n` first replays its newest n kept messages (a backlog), and
+   * `since` the messages after an offset the app kept (across a page reload, say).
+   */
+  async joinRoom(name: string, options: JoinRoomOptions = {}): Promise<JoinRoomReply> {
+    const { username, since, rewind } = options;
     const data: JoinRoomData = { roomName: name };
     if (username !== undefined) data.username = username;
+    if (since !== undefined) data.since = since;
+    if (rewind !== undefined) data.rewind = rewind;
     const reply = (await this.#request(
       SystemRoute.joinRoom.type,
       SystemRoute.joinRoom.action,

@@ -61,6 +61,11 @@ export interface HistorySince {
   offset: number;
 }
 
+export interface HistoryLatest {
+  entries: HistoryEntry[];
+  offset: number;
+}
+
 /**
  * Per-room message history with offsets that grow by one per message, cluster-wide. A rejected
  * promise means the history could not be reached: the message is still delivered live, without
@@ -71,6 +76,8 @@ export interface History {
   append(roomName: string, frame: string, options: HistoryOptions): Promise<HistoryEntry>;
   /** The messages after offset `since`. */
   since(roomName: string, since: number): Promise<HistorySince>;
+  /** Up to `count` of the newest kept messages, oldest first, and the latest offset (0: none). */
+  latest(roomName: string, count: number): Promise<HistoryLatest>;
   close(): Promise<void>;
 }
 

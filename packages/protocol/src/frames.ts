@@ -23,6 +23,8 @@ export interface JoinRoomData {
   username?: string;
   /** Last offset the client saw in this room: the server replays what came after it. */
   since?: number;
+  /** First join: replay up to this many of the room's latest kept messages (a chat's backlog). */
+  rewind?: number;
 }
 export interface LeaveRoomData {
   roomName: string;

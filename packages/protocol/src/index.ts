@@ -8,6 +8,7 @@ export type {
   AuthUser,
   History,
   HistoryEntry,
+  HistoryLatest,
   HistoryOptions,
   HistorySince,
   Logger,

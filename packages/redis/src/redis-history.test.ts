@@ -36,6 +36,21 @@ describe('RedisHistory', () => {
     expect(concurrent.map(entry => entry.offset).sort()).toEqual([3, 4, 5]);
   });
 
+  it('returns the newest kept messages, oldest first, with the latest offset', async () => {
+    const r = nextRoom();
+    expect(await history.latest(r, 5)).toEqual({ entries: [], offset: 0 });
+    for (let n = 1; n <= 12; n++) await history.append(r, frame(n), keep);
+    const three = await history.latest(r, 3);
+    expect(three).toEqual({
+      entries: [10, 11, 12].map(n => ({ offset: n, frame: withOffsetOf(n) })),
+      offset: 12,
+    });
+    expect((await history.latest(r, 50)).entries.map(e => e.offset)).toEqual([
+      3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+    ]);
+    expect(await history.latest(r, 0)).toEqual({ entries: [], offset: 12 });
+  });
+
   it('replays what came after `since`, in order', async () => {
     const r = nextRoom();
     for (let n = 1; n <= 4; n++) await history.append(r, frame(n), keep);

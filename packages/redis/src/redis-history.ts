@@ -1,6 +1,7 @@
 import {
   type History,
   type HistoryEntry,
+  type HistoryLatest,
   type HistoryOptions,
   type HistorySince,
   withOffset,
@@ -56,6 +57,14 @@ local latest = tonumber(redis.call('GET', KEYS[2]) or '0')
 local since = tonumber(ARGV[1])
 if since >= latest then return {latest, {}} end
 return {latest, redis.call('XRANGE', KEYS[1], '0-' .. (since + 1), '+')}
+`);
+
+/** KEYS: stream, offset. ARGV: count. Returns { latest, newest `count` entries, newest first }. */
+const LATEST = defineScript(`
+local latest = tonumber(redis.call('GET', KEYS[2]) or '0')
+local count = tonumber(ARGV[1])
+if count <= 0 or latest == 0 then return {latest, {}} end
+return {latest, redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', count)}
 `);
 
 /**
@@ -148,6 +157,18 @@ export class RedisHistory implements History {
     const entries = parseEntries(rawEntries);
     const complete = entries.length === latest - since && entries[0]?.offset === since + 1;
     return { recovered: complete, entries: complete ? entries : [], offset: latest };
+  }
+
+  async latest(roomName: string, count: number): Promise<HistoryLatest> {
+    this.#checkOpen();
+    checkRoomName(OWNER, roomName);
+    if (!Number.isSafeInteger(count) || count < 0) {
+      throw new TypeError(`${OWNER}.latest: count must be a whole number >= 0; got ${count}.`);
+    }
+    const keys = historyKeys(this.#prefix, roomName);
+    const reply = await runScript(this.#client, LATEST, [keys.stream, keys.offset], [count]);
+    const [latestReply, rawEntries] = Array.isArray(reply) ? reply : [];
+    return { entries: parseEntries(rawEntries).reverse(), offset: Number(latestReply ?? 0) };
   }
 
   /** Quits a client it opened; the history itself stays in Redis. */

@@ -1,6 +1,7 @@
 import {
   type History,
   type HistoryEntry,
+  type HistoryLatest,
   type HistoryOptions,
   type HistorySince,
   withOffset,
@@ -58,6 +59,12 @@ export class MemoryHistory implements History {
     const oldest = log.entries[0]?.offset ?? log.offset + 1;
     if (since + 1 < oldest) return { recovered: false, entries: [], offset: log.offset };
     return { recovered: true, entries: log.entries.slice(since + 1 - oldest), offset: log.offset };
+  }
+
+  async latest(roomName: string, count: number): Promise<HistoryLatest> {
+    const log = this.#live(roomName, this.#now());
+    if (!log) return { entries: [], offset: 0 };
+    return { entries: count > 0 ? log.entries.slice(-count) : [], offset: log.offset };
   }
 
   async close(): Promise<void> {

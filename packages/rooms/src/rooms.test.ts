@@ -111,6 +111,15 @@ describe('MemoryHistory', () => {
     expect((await history.since('r', 2)).entries.map(e => e.offset)).toEqual([3, 4, 5]);
   });
 
+  it('returns the newest kept messages, oldest first, with the latest offset', async () => {
+    const history = new MemoryHistory();
+    expect(await history.latest('r', 2)).toEqual({ entries: [], offset: 0 });
+    for (let n = 1; n <= 5; n++) await history.append('r', frame(n), options);
+    expect((await history.latest('r', 2)).entries.map(e => e.offset)).toEqual([4, 5]);
+    expect((await history.latest('r', 10)).entries.map(e => e.offset)).toEqual([3, 4, 5]);
+    expect(await history.latest('r', 0)).toEqual({ entries: [], offset: 5 });
+  });
+
   it('forgets a room after ttlMs of silence', async () => {
     let now = 0;
     const history = new MemoryHistory({ now: () => now });

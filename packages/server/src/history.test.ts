@@ -27,6 +27,7 @@ class GatedHistory implements History {
     this.#release();
   }
   append: History['append'] = (...args) => this.inner.append(...args);
+  latest: History['latest'] = (...args) => this.inner.latest(...args);
   async since(roomName: string, since: number): Promise<HistorySince> {
     this.reads.push(since);
     await this.#open;
@@ -67,6 +68,33 @@ describe('room history and recovery', () => {
     expect(c.frames.indexOf(reply)).toBeGreaterThan(c.frames.findIndex(f => f.offset === 5));
   });
 
+  it('replays the newest kept messages on a join with `rewind` (a backlog)', async () => {
+    const { server, connect } = await start({ rooms });
+    for (let n = 1; n <= 60; n++) await say(server, n);
+    const c = await connect();
+    const reply = await c.request('system', 'joinRoom', { roomName: ROOM, rewind: 3 });
+    expect(reply.response).toEqual({ success: true, roomName: ROOM, offset: 60 });
+    expect(offsets(c)).toEqual([58, 59, 60]);
+    const d = await connect();
+    await d.request('system', 'joinRoom', { roomName: ROOM, rewind: 1_000 });
+    expect(offsets(d)).toEqual(Array.from({ length: 50 }, (_, i) => i + 11));
+  });
+
+  it.each([
+    ['since', -1],
+    ['since', 'abc'],
+    ['rewind', 1.5],
+  ])('refuses %s: %j with INVALID_MESSAGE and does not join', async (key, value) => {
+    const { server, connect } = await start({ rooms });
+    const c = await connect();
+    const reply = await c.request('system', 'joinRoom', { roomName: ROOM, [key]: value });
+    expect(reply.error).toMatchObject({
+      code: 'INVALID_MESSAGE',
+      message: `${key} must be a whole number >= 0`,
+    });
+    expect(server.rooms.get(ROOM)?.has(c.clientId)).toBeFalsy();
+  });
+
   it('answers recovered: false when the gap is older than the history, and replays nothing', async () => {
     const { server, connect } = await start({ rooms });
     for (let n = 1; n <= 60; n++) await say(server, n);
@@ -81,6 +109,7 @@ describe('room history and recovery', () => {
   it('answers recovered: false, and still joins, when the history cannot be read', async () => {
     const history = new GatedHistory();
     history.since = () => Promise.reject(new Error('history down'));
+    history.latest = history.since;
     const { server, connect } = await start({ rooms, history });
     const c = await connect();
     const reply = await c.request('system', 'joinRoom', { roomName: ROOM, since: 3 });

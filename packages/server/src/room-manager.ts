@@ -4,7 +4,7 @@ import {
   type BusListener,
   ErrorCode,
   type History,
-  type HistorySince,
+  type HistoryLatest,
   type JoinRoomReply,
   type LeaveRoomReply,
   type Logger,
@@ -42,6 +42,7 @@ export interface JoinOptions {
   roomName: unknown;
   username?: unknown;
   since?: unknown;
+  rewind?: unknown;
 }
 
 /**
@@ -73,7 +74,7 @@ export class RoomManager {
     return this.#deps.index.rooms;
   }
 
-  async join({ client, roomName, username, since }: JoinOptions): Promise<JoinRoomReply> {
+  async join({ client, roomName, username, since, rewind }: JoinOptions): Promise<JoinRoomReply> {
     const { index, options } = this.#deps;
     if (!isValidRoomName(roomName)) {
       throw new RoomcastError(
@@ -81,6 +82,9 @@ export class RoomManager {
         'Room names are 1-128 characters of letters, digits and _ . : @ # / -',
       );
     }
+    // Checked before anything changes, so a bad request leaves the client's rooms as they were.
+    const from = since === undefined ? undefined : offsetParam('since', since);
+    const count = rewind === undefined ? 0 : offsetParam('rewind', rewind);
     const display = cleanUsername(username);
     if (display !== null) client.username = display;
     const current = index.roomsOf(client.clientId);
@@ -102,56 +106,55 @@ export class RoomManager {
       if (!already) await this.#add(client, roomName);
       return reply;
     }
-    if (typeof since === 'number' && Number.isSafeInteger(since) && since >= 0) {
-      return this.#recover(client, roomName, since, already, reply);
+    const { history } = this.#deps;
+    if (from !== undefined) {
+      return this.#replay(client, roomName, already, reply, from, async () => {
+        const missed = await history.since(roomName, from);
+        reply.recovered = missed.recovered;
+        return missed;
+      });
     }
-    if (!already) await this.#add(client, roomName);
-    // Read after joining: every later message reaches the client live, so this is where a
-    // reconnecting client resumes from even if it received nothing in between.
-    const latest = await this.#readHistory(roomName, Number.MAX_SAFE_INTEGER);
-    if (latest) reply.offset = latest.offset;
-    return reply;
+    // Without `since` the read comes after joining: every later message reaches the client live,
+    // so the reply's offset is where a reconnecting client resumes, even if nothing came between.
+    return this.#replay(client, roomName, already, reply, 0, () => history.latest(roomName, count));
   }
 
   /**
-   * A join with `since`: the client becomes a member first (so nothing published meanwhile is
-   * lost), its live frames for the room are held while the missed ones are replayed in order,
-   * then the held frames the replay did not already carry follow.
+   * Joins and replays what `read` returns. The client becomes a member first, so nothing
+   * published meanwhile is lost; its live frames for the room are held while the replay goes out,
+   * then the held frames the replay did not already carry follow. A history that cannot be read
+   * leaves the client joined with nothing replayed (and `recovered: false` when it asked).
    */
-  async #recover(
+  async #replay(
     client: ConnectedClient,
     roomName: string,
-    since: number,
     already: boolean,
     reply: JoinRoomReply,
+    replayedUpTo: number,
+    read: () => Promise<HistoryLatest>,
   ): Promise<JoinRoomReply> {
     const { gates, outbound } = this.#deps;
     const send = (frame: PreparedFrame) => outbound.send(client.ws, frame, client.clientId);
-    let replayedUpTo = since;
+    let upTo = replayedUpTo;
     gates.hold(client.clientId, roomName);
+    let joined = already;
     try {
       if (!already) await this.#add(client, roomName);
-      const missed = await this.#readHistory(roomName, since);
-      reply.recovered = missed?.recovered === true;
-      if (missed) reply.offset = missed.offset;
-      for (const entry of missed?.entries ?? []) {
+      joined = true;
+      const { entries, offset } = await read();
+      reply.offset = offset;
+      for (const entry of entries) {
         send(prepareFrame(entry.frame));
-        replayedUpTo = entry.offset;
+        upTo = entry.offset;
       }
+    } catch (error) {
+      if (!joined) throw error;
+      if (reply.recovered === undefined && replayedUpTo > 0) reply.recovered = false;
+      this.#deps.logger.error({ err: error, roomName }, 'history read failed; joined without a replay');
     } finally {
-      for (const frame of gates.release(client.clientId, roomName, replayedUpTo)) send(frame);
+      for (const frame of gates.release(client.clientId, roomName, upTo)) send(frame);
     }
     return reply;
-  }
-
-  /** History read that survives the history being down: the join then goes on unrecovered. */
-  async #readHistory(roomName: string, since: number): Promise<HistorySince | undefined> {
-    try {
-      return await this.#deps.history.since(roomName, since);
-    } catch (error) {
-      this.#deps.logger.error({ err: error, roomName }, 'history read failed; joining without recovery');
-      return undefined;
-    }
   }
 
   async leave({ client, roomName }: { client: ConnectedClient; roomName: unknown }): Promise<LeaveRoomReply> {
@@ -243,4 +246,10 @@ export class RoomManager {
       username: client.username,
     };
   }
+}
+
+/** `since` and `rewind` are offsets or counts: whole numbers from 0. */
+function offsetParam(name: string, value: unknown): number {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
+  throw new RoomcastError(ErrorCode.INVALID_MESSAGE, `${name} must be a whole number >= 0`);
 }

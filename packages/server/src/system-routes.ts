@@ -34,8 +34,8 @@ export function registerSystemRoutes(router: Router, deps: SystemRouteDeps): voi
     source: 'system',
     handler: (_ws, clientId, data) => {
       // Identity comes from auth only: a userId or userType in the data is ignored.
-      const { roomName, username, since } = dataOf(data);
-      return deps.rooms.join({ client: clientOf(clientId), roomName, username, since });
+      const { roomName, username, since, rewind } = dataOf(data);
+      return deps.rooms.join({ client: clientOf(clientId), roomName, username, since, rewind });
     },
   });
   router.add({
