@@ -2,26 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { WebSocketServer } from './server';
-import { TestClient } from './test-support/test-client';
+import { TestClient, upgradeStatus } from './test-support/test-client';
 import { useTestServers } from './test-support/test-servers';
 
 const start = useTestServers();
-
-/** The HTTP status a refused upgrade answered with. */
-function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers });
-    ws.on('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.on('open', () => {
-      ws.close();
-      reject(new Error('upgrade was accepted'));
-    });
-    ws.on('error', () => {});
-  });
-}
 
 // Shared CI machines can be slow; these tests wait for behaviour, never for a duration.
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 });
@@ -54,7 +38,7 @@ describe('bad input (SPEC section 10, one node)', () => {
 
   it('refuses a disallowed Origin with HTTP 403 and allows a listed one', async () => {
     const { url, connect } = await start({ allowedOrigins: ['https://app.example.com'] });
-    expect(await upgradeStatus(url, { Origin: 'https://evil.example.com' })).toBe(403);
+    expect(await upgradeStatus(url, { headers: { Origin: 'https://evil.example.com' } })).toBe(403);
     await connect({ headers: { Origin: 'https://app.example.com' } });
   });
 

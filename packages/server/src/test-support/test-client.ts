@@ -86,3 +86,23 @@ export class TestClient {
 export async function settle(clients: TestClient[], marker: (f: Frame) => boolean): Promise<void> {
   await Promise.all(clients.map(c => c.next(marker)));
 }
+
+/** The HTTP status a refused upgrade answered with; rejects if the upgrade is accepted. */
+export function upgradeStatus(
+  url: string,
+  options: ConstructorParameters<typeof WebSocket>[2] = {},
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, options);
+    ws.on('error', () => {});
+    ws.once('unexpected-response', (_request, response) => {
+      resolve(response.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.once('open', () => {
+      ws.terminate();
+      reject(new Error('the upgrade was accepted'));
+    });
+    ws.once('close', () => reject(new Error('closed without an HTTP answer')));
+  });
+}
