@@ -1,16 +1,19 @@
 import { createServer, type Server, Socket } from 'node:net';
 
 /**
- * A loopback TCP relay in front of a server, standing in for the network between a page and the
- * chat: `down()` drops every relayed connection and refuses new ones (a phone losing signal),
- * `up()` lets connections through again.
+ * A loopback TCP relay in front of a server, standing in for the network (or a load balancer)
+ * between a client and the servers: `down()` drops every relayed connection and refuses new ones
+ * (a phone losing signal), `up()` lets connections through again, `retarget(port)` sends new
+ * connections to another server.
  */
 export class NetworkRelay {
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
   #down = false;
+  #targetPort: number;
 
   private constructor(targetPort: number) {
+    this.#targetPort = targetPort;
     this.#server = createServer(inbound => {
       if (this.#down) {
         inbound.destroy();
@@ -26,18 +29,28 @@ export class NetworkRelay {
           outbound.destroy();
         });
       }
-      outbound.connect(targetPort, '127.0.0.1');
+      outbound.connect(this.#targetPort, '127.0.0.1');
       inbound.pipe(outbound).pipe(inbound);
     });
   }
 
-  /** Listens on a free loopback port and relays to `targetPort`; resolves with its own URL. */
-  static async start(targetPort: number): Promise<{ relay: NetworkRelay; url: string }> {
+  /** Listens on a free loopback port and relays to `targetPort`. */
+  static async start(targetPort: number): Promise<NetworkRelay> {
     const relay = new NetworkRelay(targetPort);
     await new Promise<void>(resolve => relay.#server.listen(0, '127.0.0.1', resolve));
-    const address = relay.#server.address();
-    if (address === null || typeof address === 'string') throw new Error('relay has no port');
-    return { relay, url: `http://127.0.0.1:${address.port}` };
+    return relay;
+  }
+
+  /** The relay's own port: point clients here instead of at the server. */
+  get port(): number {
+    const address = this.#server.address();
+    if (address === null || typeof address === 'string') throw new Error('relay is not listening');
+    return address.port;
+  }
+
+  /** New connections go to `port` from now on; open ones stay where they are. */
+  retarget(port: number): void {
+    this.#targetPort = port;
   }
 
   down(): void {

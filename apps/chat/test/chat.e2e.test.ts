@@ -11,8 +11,8 @@ import {
   startRedis,
 } from '../../../packages/redis/src/test-support/redis-process';
 import { CHROMIUM_LAUNCH_OPTIONS } from '../../../test-support/chromium';
+import { NetworkRelay } from '../../../test-support/network-relay';
 import { type ChatProcess, startChat } from './chat-process';
-import { NetworkRelay } from './network-relay';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const screenshot = join(here, '..', '..', '..', 'docs', 'chat.png');
@@ -40,7 +40,8 @@ beforeAll(async () => {
   const env = { CHAT_JWT_SECRET: randomBytes(32).toString('hex') };
   for (let i = 0; i < 2; i++) workers.push(await startChat(await freePort(), ['--redis', redisUrl], env));
   const [first, second] = workers as [ChatProcess, ChatProcess];
-  ({ relay, url: viaRelay } = await NetworkRelay.start(Number(new URL(first.url).port)));
+  relay = await NetworkRelay.start(Number(new URL(first.url).port));
+  viaRelay = `http://127.0.0.1:${relay.port}`;
   direct = second.url;
   browser = await chromium.launch(CHROMIUM_LAUNCH_OPTIONS);
 }, 120_000);
