@@ -9,17 +9,12 @@ const publicDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'public');
 const require = createRequire(import.meta.url);
 // package.json is in every package's exports map, so this works whatever conditions are active.
 const clientDist = join(dirname(require.resolve('@roomcast/client/package.json')), 'dist');
-const protocolDist = join(
-  dirname(createRequire(join(clientDist, '..', 'package.json')).resolve('@roomcast/protocol/package.json')),
-  'dist',
-);
 
 const files = {
   '/': [join(publicDir, 'index.html'), 'text/html; charset=utf-8'],
   '/app.js': [join(publicDir, 'app.js'), 'text/javascript; charset=utf-8'],
-  '/client.js': [join(clientDist, 'browser.js'), 'text/javascript; charset=utf-8'],
-  // The client build imports @roomcast/protocol; index.html maps that name here (an import map).
-  '/vendor/protocol.js': [join(protocolDist, 'index.js'), 'text/javascript; charset=utf-8'],
+  // The client's self-contained browser bundle: no import map, no bundler.
+  '/client.js': [join(clientDist, 'roomcast-client.min.js'), 'text/javascript; charset=utf-8'],
 };
 
 /**
@@ -31,19 +26,12 @@ export function chatSecret() {
   return process.env.CHAT_JWT_SECRET;
 }
 
-/** tsup splits the client build into chunks that browser.js imports relative to /client.js. */
-function clientChunk(path) {
-  return /^\/chunk-[\w-]+\.js$/.test(path)
-    ? [join(clientDist, path.slice(1)), 'text/javascript; charset=utf-8']
-    : undefined;
-}
-
 /** Static files and `POST /api/login { name }` -> `{ token }` (a JWT with `sub = name`). */
 export function httpRoutes({ secret }) {
   return async function chatHttp(request, response) {
     const path = (request.url ?? '/').split('?')[0];
     if (request.method === 'POST' && path === '/api/login') return login(request, response, secret);
-    const file = request.method === 'GET' ? (files[path] ?? clientChunk(path)) : undefined;
+    const file = request.method === 'GET' ? files[path] : undefined;
     if (!file) return false;
     const body = await readFile(file[0]).catch(() => undefined);
     if (!body) {

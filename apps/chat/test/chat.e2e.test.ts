@@ -19,7 +19,7 @@ const screenshot = join(here, '..', '..', '..', 'docs', 'chat.png');
 const clientBuild = join(
   dirname(createRequire(import.meta.url).resolve('@roomcast/client/package.json')),
   'dist',
-  'browser.js',
+  'roomcast-client.min.js',
 );
 
 let redis: RedisProcess;
