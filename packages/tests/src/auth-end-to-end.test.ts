@@ -17,8 +17,8 @@ const SECRET = 'auth-end-to-end-secret-of-at-least-32-bytes';
 /** Every token this file hands out, good or bad: none may reach a log. */
 const issued = new Set<string>();
 
-function token(sub: string, expiresIn: number | string = '1h'): string {
-  const signed = signToken({ sub }, { secret: SECRET, expiresIn });
+function token(sub: string, expiresIn: number | string = '1h', claims: object = {}): string {
+  const signed = signToken({ ...claims, sub }, { secret: SECRET, expiresIn });
   issued.add(signed);
   return signed;
 }
@@ -65,6 +65,7 @@ describe('JWT auth across nodes', () => {
       appName: 'auth',
       auth: { secret: SECRET },
       rooms: { patterns: [{ match: 'chat:*', presence: true }] },
+      roomPolicies: { userRoom: { prefix: 'notifications:user:' }, claimRoom: { match: 'private:*' } },
       server: { debug: { printRoutes: true, printSubscribers: true } },
     };
     a = await startNode({ ...config, nodeId: 'A' });
@@ -141,6 +142,31 @@ describe('JWT auth across nodes', () => {
     const members = await b.server.getRoomMembers('chat:ids');
     expect(members.find(m => m.clientId === alice.clientId)).toMatchObject({ userId: 'alice', nodeId: 'A' });
     expect(members.map(m => m.userId).sort()).toEqual(['alice', 'bob']);
+  });
+
+  it('authorizeJoin from JWT claims: a user’s own notifications room, private rooms listed in the token', async () => {
+    const alice = await connect(a, { token: token('alice', '1h', { rooms: ['private:ops'] }) });
+    const bob = await connect(b, { token: token('bob') });
+    const anonymous = await connect(b);
+    const join = (client: TestClient, roomName: string) => client.request('system', 'joinRoom', { roomName });
+
+    expect((await join(alice, 'notifications:user:alice')).response).toMatchObject({ success: true });
+    expect((await join(alice, 'private:ops')).response).toMatchObject({ success: true });
+    for (const [client, room] of [
+      [bob, 'notifications:user:alice'],
+      [anonymous, 'notifications:user:alice'],
+      [bob, 'private:ops'],
+    ] as const) {
+      expect((await join(client, room)).error).toMatchObject({ code: 'FORBIDDEN' });
+    }
+    expect((await join(bob, 'notifications:user:bob')).response).toMatchObject({ success: true });
+    // The private room works across nodes: B's broadcast reaches alice on A, only her.
+    await b.server.broadcastToRoom({
+      roomName: 'notifications:user:alice',
+      data: { type: 'test', action: 'note' },
+    });
+    await alice.next(f => f.type === 'test' && f.action === 'note');
+    expect((await a.server.getRoomMembers('notifications:user:alice')).map(m => m.userId)).toEqual(['alice']);
   });
 
   it('broadcastToUsers reaches every socket of a user, on every node, exactly once', async () => {

@@ -126,7 +126,8 @@ describe('recovery across nodes (real Redis, nodes in child processes)', () => {
     const { client, relay, seen } = await clientVia(a);
     const offsets: number[] = [];
     client.events.on('message', frame => {
-      if (frame.type === 'chat' && 'offset' in frame && typeof frame.offset === 'number') offsets.push(frame.offset);
+      if (frame.type === 'chat' && 'offset' in frame && typeof frame.offset === 'number')
+        offsets.push(frame.offset);
     });
     relay.down();
     for (let n = 1; n <= 100; n++) await say(b, n);

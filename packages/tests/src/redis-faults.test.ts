@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { type RedisProcess, startRedis } from '../../redis/src/test-support/redis-process';
-import { frameId, type TestClient, until, useClients } from './support/clients';
+import { type Frame, frameId, type TestClient, until, useClients } from './support/clients';
 import { type NodeConfig, type RoomcastNode, useNodes } from './support/roomcast-node';
 
 const start = useNodes();
@@ -78,14 +78,23 @@ it('Redis SIGKILLed mid-stream and restarted: local traffic goes on, cross-node 
   expect(onBSeqs.every((seq, i) => i === 0 || seq > onBSeqs[i - 1]!)).toBe(true);
 });
 
-it('a SIGKILLed node’s members leave getRoomMembers within the store TTL, the others stay', async () => {
-  const config = { redis: connection, appName: 'faults', store: { heartbeatMs: 200, nodeTtlMs: 2_000 } };
+it('a SIGKILLed node’s members leave getRoomMembers within the store TTL, announced once', async () => {
+  const config: NodeConfig = {
+    redis: connection,
+    appName: 'faults',
+    rooms: { patterns: [{ match: 'r', presence: true }] },
+    store: { heartbeatMs: 200, nodeTtlMs: 2_000 },
+  };
   const nodes = [
     await start({ ...config, nodeId: 'A' }),
     await start({ ...config, nodeId: 'B' }),
     await start({ ...config, nodeId: 'C' }),
   ] as const;
-  for (const node of nodes) await joined(node, 'r');
+  const [onA, onB, onC] = [
+    await joined(nodes[0], 'r'),
+    await joined(nodes[1], 'r'),
+    await joined(nodes[2], 'r'),
+  ];
   const [a, b, c] = nodes;
   const nodeIds = async (from: RoomcastNode) =>
     (await from.server.getRoomMembers('r')).map(m => m.nodeId).sort();
@@ -96,6 +105,20 @@ it('a SIGKILLed node’s members leave getRoomMembers within the store TTL, the 
   await until('C’s member to expire', async () => (await nodeIds(a)).join() === 'A,B', 15_000);
   expect(await nodeIds(b)).toEqual(['A', 'B']);
   expect(await b.server.getRooms()).toEqual(['r']);
+
+  // Its presence expires too: the others hear one leave for C's client (SPEC section 10).
+  const leftC = (frame: Frame) =>
+    frame.type === 'presence' &&
+    frame.action === 'leave' &&
+    (frame.data as { clientId: string }).clientId === onC.clientId;
+  for (const client of [onA, onB]) await client.next(leftC, 15_000);
+  for (const origin of [a, b]) {
+    await origin.server.broadcastToRoom({ roomName: 'r', data: { type: 'fence', action: origin.nodeId } });
+  }
+  for (const client of [onA, onB]) {
+    for (const action of ['A', 'B']) await client.next(f => f.type === 'fence' && f.action === action);
+    expect(client.frames.filter(leftC)).toHaveLength(1);
+  }
 });
 
 it('two apps with different prefixes on one Redis never see each other’s messages or members', async () => {

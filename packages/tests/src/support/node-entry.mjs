@@ -4,7 +4,7 @@
 // JWT authenticator, recording subscribers, and a WebSocketServer on 127.0.0.1 and a free port.
 // The parent sends the config once ({ start }), then requests ({ id, method, args }); every log
 // line goes to the parent as it is written ({ log }). Kept small and free of test logic.
-import { createJwtAuthenticator } from '@roomcast/auth';
+import { claimRoomPolicy, composePolicies, createJwtAuthenticator, userRoomPolicy } from '@roomcast/auth';
 import { connectRedis, RedisBus, RedisHistory, RedisRoomStore } from '@roomcast/redis';
 import { WebSocketServer, WebSocketService } from '@roomcast/server';
 import { defineWebSocketSubscriber } from '@roomcast/subscribers';
@@ -56,6 +56,15 @@ function recordingSubscriber(spec, runs, nodeId) {
   });
 }
 
+/** `{ userRoom?, claimRoom? }` -> the auth package's policies as `rooms.authorizeJoin`. */
+function roomOptions({ rooms = {}, roomPolicies = {} }) {
+  const policies = [
+    ...(roomPolicies.userRoom ? [userRoomPolicy(roomPolicies.userRoom)] : []),
+    ...(roomPolicies.claimRoom ? [claimRoomPolicy(roomPolicies.claimRoom)] : []),
+  ];
+  return policies.length === 0 ? rooms : { ...rooms, authorizeJoin: composePolicies(...policies) };
+}
+
 async function start(config) {
   const nodeId = config.nodeId ?? `node-${process.pid}`;
   const redis = await connectRedis(config.redis, { logger, timeoutMs: 10_000 });
@@ -68,7 +77,7 @@ async function start(config) {
   const runs = [];
   const server = new WebSocketServer({
     ...config.server,
-    ...(config.rooms && { rooms: config.rooms }),
+    rooms: roomOptions(config),
     name: config.appName ?? 'test',
     nodeId,
     bus,

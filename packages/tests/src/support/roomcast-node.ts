@@ -25,7 +25,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { JwtAuthenticatorOptions } from '@roomcast/auth';
+import type { JwtAuthenticatorOptions, UserRoomPolicyOptions } from '@roomcast/auth';
 import type { RoomPattern } from '@roomcast/rooms';
 import type {
   Broadcaster,
@@ -48,6 +48,8 @@ export interface NodeConfig {
   nodeId?: string;
   /** Presence and history patterns (string `match` only: a RegExp cannot cross IPC). */
   rooms?: { patterns?: (Omit<RoomPattern, 'match'> & { match: string })[]; maxRoomsPerClient?: number };
+  /** `rooms.authorizeJoin` from @roomcast/auth's userRoomPolicy / claimRoomPolicy (composed). */
+  roomPolicies?: { userRoom?: UserRoomPolicyOptions; claimRoom?: { match: string; claim?: string } };
   /** createJwtAuthenticator options (a string secret). */
   auth?: Pick<JwtAuthenticatorOptions, 'required' | 'loginTimeoutMs' | 'issuer' | 'audience'> & {
     secret: string;
