@@ -1,10 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { WebSocketServer } from './server';
-import { TestClient } from './test-support/test-client';
+import { TestClient, upgradeStatus } from './test-support/test-client';
 import { useTestServers } from './test-support/test-servers';
 import { WebSocketService } from './websocket-service';
 
@@ -147,6 +149,45 @@ describe('connections and routing', () => {
 
   it('throws a TypeError for unknown options', () => {
     expect(() => new WebSocketServer({ nope: 1 } as never)).toThrow(TypeError);
+  });
+});
+
+describe('attach', () => {
+  it('shares a node:http server: its path upgrades, plain requests and other upgrades stay the app’s', async () => {
+    const http = createServer((_request, response) => response.end('plain'));
+    http.on('upgrade', (request, socket) => {
+      // Answers a little later, as a handler that checks something first would.
+      if (request.url === '/other') setTimeout(() => socket.end('HTTP/1.1 418 I am a teapot\r\n\r\n'), 100);
+    });
+    const server = new WebSocketServer();
+    await server.attach(http, { path: '/live' });
+    await new Promise<void>(resolve => http.listen(0, '127.0.0.1', resolve));
+    const base = `127.0.0.1:${(http.address() as AddressInfo).port}`;
+    try {
+      const client = await TestClient.connect(`ws://${base}/live`);
+      expect(await client.request('system', 'ping')).toMatchObject({ response: 'pong' });
+      await client.close();
+      expect(await upgradeStatus(`ws://${base}/other`)).toBe(418);
+      expect(await (await fetch(`http://${base}/`)).text()).toBe('plain');
+    } finally {
+      await server.stop({ timeoutMs: 500 });
+      await new Promise(resolve => http.close(resolve));
+    }
+  });
+
+  it('alone on a server, refuses upgrades for other paths with 404', async () => {
+    const http = createServer();
+    const server = new WebSocketServer();
+    await server.attach(http, { path: '/live' });
+    await new Promise<void>(resolve => http.listen(0, '127.0.0.1', resolve));
+    try {
+      expect(await upgradeStatus(`ws://127.0.0.1:${(http.address() as AddressInfo).port}/elsewhere`)).toBe(
+        404,
+      );
+    } finally {
+      await server.stop({ timeoutMs: 500 });
+      await new Promise(resolve => http.close(resolve));
+    }
   });
 });
 

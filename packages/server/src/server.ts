@@ -162,8 +162,12 @@ export class WebSocketServer {
   async attach(server: HttpServer, { path = '/ws' }: { path?: string } = {}): Promise<void> {
     if (this.#http) throw new TypeError('This WebSocketServer is already attached; create another one');
     await this.#start();
-    const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) =>
+    const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      // Another upgrade handler on this server owns the other paths; alone, this one refuses
+      // them (404) so that their sockets do not hang.
+      if (server.listenerCount('upgrade') > 1 && pathnameOf(request) !== path) return;
       void this.#upgrade(request, socket, head, path);
+    };
     server.on('upgrade', onUpgrade);
     this.#http = { server, owned: false, onUpgrade };
   }
@@ -456,4 +460,8 @@ export class WebSocketServer {
     }
     if (!this.#options.bus) await this.#bus.close();
   }
+}
+
+function pathnameOf(request: IncomingMessage): string {
+  return new URL(request.url ?? '/', 'http://localhost').pathname;
 }
