@@ -181,6 +181,28 @@ function suite(name: string, start: () => Promise<RedisTarget>) {
       expect(stats.A.receivedByChannel['room:r']).toBeGreaterThan(0);
       expect(stats.B.receivedByChannel['room:r']).toBeGreaterThan(0);
     });
+
+    it('a node subscribes to a room on its first local join and drops it on its last leave', async () => {
+      const { nodes, clients } = layout;
+      const c2 = clients.c2!;
+      const inRoom = (id: string) => ({
+        roomName: 'r',
+        data: { type: 'traffic', action: 'r', data: { id } },
+      });
+      const heard = () => c2.received('traffic', 'r').map(frameId);
+      await c2.request('system', 'joinRoom', { roomName: 'r' });
+      await nodes.A.server.broadcastToRoom(inRoom('while-member'));
+      await c2.next(frame => frameId(frame) === 'while-member');
+      await c2.request('system', 'leaveRoom', { roomName: 'r' });
+      const counted = (await nodes.C.busStats()).receivedByChannel['room:r'];
+      expect(counted).toBeGreaterThan(0);
+
+      await nodes.A.server.broadcastToRoom(inRoom('after-leave'));
+      await nodes.B.server.broadcastToRoom(inRoom('after-leave'));
+      await fence(layout);
+      expect((await nodes.C.busStats()).receivedByChannel['room:r']).toBe(counted);
+      expect(heard()).toEqual(['while-member']);
+    });
   });
 }
 
