@@ -152,6 +152,10 @@ function suite(name: string, start: () => Promise<RedisTarget>) {
         await sent('sendToClients', ['a2', 'c2'], data =>
           node.service.sendToClients([id('a2'), id('c2')], data),
         );
+        await sent('clients', ['a1', 'c1'], data =>
+          node.server.broadcastToClients([id('a1'), id('c1')], data),
+        );
+        await sent('serviceBroadcast', EVERYONE, data => node.service.broadcast(data));
         // Subscribers run once per node and answer through server.local: one frame per client.
         const key = `publish@${origin}`;
         await node.server.publish(PUBLISH_CHANNEL, { id: key });
