@@ -1,0 +1,13 @@
+/** One connected client of the swarm, already in its room. */
+export interface SwarmClient {
+  close(): void;
+}
+
+export interface ClientOptions {
+  url: string;
+  roomName: string;
+  /** A JWT to present at the connection (Roomcast and raw ws: `?token=`; Socket.IO: `auth`). */
+  token?: string | undefined;
+  /** Called for every message after the join; `read` parses it, for the scenarios that look inside. */
+  onMessage(read: () => unknown): void;
+}

@@ -1,0 +1,47 @@
+import { WebSocket } from 'ws';
+import type { ClientOptions, SwarmClient } from './client';
+
+const JOIN_ID = 1;
+
+/**
+ * A bare `ws` client speaking Roomcast's wire protocol, which the raw ws baselines also answer:
+ * wait for `system.connected`, send `system.joinRoom`, wait for its reply. Deliberately not
+ * `@roomcast/client`, so every system's clients cost the same to run.
+ */
+export function connectRoomcastProtocolClient(options: ClientOptions): Promise<SwarmClient> {
+  const url = options.token ? `${options.url}?token=${encodeURIComponent(options.token)}` : options.url;
+  const ws = new WebSocket(url, { perMessageDeflate: false });
+  const client: SwarmClient = { close: () => ws.terminate() };
+  return new Promise((resolve, reject) => {
+    const fail = (reason: string) => {
+      ws.terminate();
+      reject(new Error(reason));
+    };
+    ws.once('error', error => fail(error.message));
+    ws.once('close', code => fail(`closed ${code} before joining`));
+    ws.once('unexpected-response', (_, response) => fail(`upgrade refused: HTTP ${response.statusCode}`));
+    let state: 'connecting' | 'joining' = 'connecting';
+    ws.on('message', function handshake(raw) {
+      if (state === 'connecting') {
+        state = 'joining';
+        const join = {
+          type: 'system',
+          action: 'joinRoom',
+          data: { roomName: options.roomName },
+          id: JOIN_ID,
+        };
+        ws.send(JSON.stringify(join));
+        return;
+      }
+      const reply = JSON.parse(raw.toString()) as { id?: unknown; error?: unknown };
+      if (reply.id !== JOIN_ID) return;
+      if (reply.error) return fail(`join refused: ${JSON.stringify(reply.error)}`);
+      ws.off('message', handshake);
+      ws.removeAllListeners('close');
+      // From here on the scenario counts what arrives; a reset at teardown is not an error.
+      ws.on('error', () => {});
+      ws.on('message', data => options.onMessage(() => JSON.parse(data.toString())));
+      resolve(client);
+    });
+  });
+}

@@ -1,0 +1,34 @@
+import type { SystemName } from './systems';
+
+/** What the table can show; the unit is part of the name so every cell says what it is. */
+export const METRICS = {
+  deliveriesPerSecond: 'deliveries/s',
+  cpuMicrosPerDelivery: 'server CPU µs/delivery',
+  p50: 'p50 ms',
+  p99: 'p99 ms',
+  max: 'max ms',
+  rssPerConnection: 'RSS KiB/conn',
+  heapPerConnection: 'heap KiB/conn',
+  connectionsPerSecond: 'connections/s',
+} as const;
+
+export type Metric = keyof typeof METRICS;
+
+/** Every run's value of one metric, for one system, in one case of one scenario. */
+export interface Measurement {
+  scenario: string;
+  /** e.g. "room of 1,000": the scenario's sizes, as the table shows them. */
+  case: string;
+  system: SystemName | 'socket.io + redis' | 'roomcast + redis';
+  metric: Metric;
+  values: number[];
+}
+
+/** Collects `values[i][metric]` of several runs into one measurement per metric. */
+export function measurementsOf<M extends Metric>(
+  base: Omit<Measurement, 'metric' | 'values'>,
+  runs: readonly Record<M, number>[],
+  metrics: readonly M[],
+): Measurement[] {
+  return metrics.map(metric => ({ ...base, metric, values: runs.map(run => run[metric]) }));
+}

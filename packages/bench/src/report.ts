@@ -1,0 +1,59 @@
+import { METRICS, type Measurement, type Metric } from './measurement';
+import { spread } from './stats';
+import { evaluateTargets } from './targets';
+
+/** A number as the table shows it: thousands separated, small values to 3 significant digits. */
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return 'n/a';
+  if (Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
+  return value.toPrecision(3);
+}
+
+function cell(values: readonly number[]): string {
+  const { median, min, max } = spread(values);
+  return `${formatNumber(median)} [${formatNumber(min)}..${formatNumber(max)}]`;
+}
+
+/**
+ * One table per scenario case: a row per system with median [min..max] of the runs, then a row
+ * per baseline with the first system's median divided by the baseline's.
+ */
+export function renderTables(measurements: readonly Measurement[]): string {
+  const out: string[] = [];
+  const keys = [...new Set(measurements.map(m => `${m.scenario}\u0000${m.case}`))];
+  for (const key of keys) {
+    const [scenario, caseName] = key.split('\u0000') as [string, string];
+    const rows = measurements.filter(m => m.scenario === scenario && m.case === caseName);
+    const metrics = [...new Set(rows.map(m => m.metric))];
+    const systems = [...new Set(rows.map(m => m.system))];
+    const valuesOf = (system: string, metric: Metric) =>
+      rows.find(m => m.system === system && m.metric === metric)?.values ?? [];
+    out.push(`#### ${scenario}: ${caseName}`, '');
+    out.push(`| system | ${metrics.map(m => METRICS[m]).join(' | ')} |`);
+    out.push(`|---|${metrics.map(() => '---:').join('|')}|`);
+    for (const system of systems)
+      out.push(`| ${system} | ${metrics.map(m => cell(valuesOf(system, m))).join(' | ')} |`);
+    const [first, ...baselines] = systems;
+    for (const baseline of baselines) {
+      const ratios = metrics.map(m => {
+        const ratio = spread(valuesOf(first!, m)).median / spread(valuesOf(baseline, m)).median;
+        return `${ratio.toFixed(2)}×`;
+      });
+      out.push(`| *${first} / ${baseline}* | ${ratios.join(' | ')} |`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+export function renderTargets(measurements: readonly Measurement[]): string {
+  const out = ['| scenario | case | metric | ratio | target | met |', '|---|---|---|---:|---|---|'];
+  for (const { target, case: caseName, ratio, met } of evaluateTargets(measurements)) {
+    const what = `${target.system} / ${target.baseline}, ${METRICS[target.metric]}`;
+    const bound = `${target.bound === 'at most' ? '≤' : '≥'} ${target.limit}×`;
+    out.push(
+      `| ${target.scenario} | ${caseName} | ${what} | ${ratio.toFixed(2)}× | ${bound} | ${met ? 'yes' : '**no**'} |`,
+    );
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,47 @@
+import type { RedisBus, RedisRoomStore } from '@roomcast/redis';
+import type { WebSocketServer, WebSocketServerOptions } from '@roomcast/server';
+import { HOST, type RunningSystem, type SystemOptions } from './system';
+
+/** Roomcast as an app would run it, with only the per-client inbound rate limit off. */
+export async function startRoomcast(options: SystemOptions): Promise<RunningSystem> {
+  const { WebSocketServer: Server } = (await import(
+    options.roomcastServerModule ?? '@roomcast/server'
+  )) as typeof import('@roomcast/server');
+  const cluster = options.redis ? await startRedisParts(options.redis) : undefined;
+  const serverOptions: WebSocketServerOptions = {
+    limits: { rateLimit: false, maxConnections: 100_000 },
+    ...(cluster && { bus: cluster.bus, roomStore: cluster.store }),
+  };
+  if (options.jwtSecret) {
+    const { createJwtAuthenticator } = await import('@roomcast/auth');
+    serverOptions.authenticator = createJwtAuthenticator({ secret: options.jwtSecret });
+  }
+  const server: WebSocketServer = new Server(serverOptions);
+  const { url } = await server.listen({ port: 0, host: HOST });
+  return {
+    url,
+    clientKind: 'roomcast',
+    broadcastToRoom: (roomName, data) => void server.broadcastToRoom({ roomName, data }),
+    broadcastToAll: data => server.broadcastToAllClients({ data }),
+    stop: async () => {
+      await server.stop();
+      await cluster?.stop();
+    },
+  };
+}
+
+async function startRedisParts(redis: NonNullable<SystemOptions['redis']>) {
+  const { connectRedis, RedisBus: Bus, RedisRoomStore: Store } = await import('@roomcast/redis');
+  const connections = await connectRedis({ host: redis.host, port: redis.port });
+  const { publisherClient: publisher, subscriberClient: subscriber } = connections;
+  const bus: RedisBus = new Bus({ publisher, subscriber, appName: redis.appName });
+  const store: RedisRoomStore = new Store({ client: publisher, appName: redis.appName });
+  return {
+    bus,
+    store,
+    stop: async () => {
+      await Promise.all([bus.close(), store.close()]);
+      await connections.close();
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Redis } from 'ioredis';
+import jwt from 'jsonwebtoken';
+import { Server, type Socket } from 'socket.io';
+import { WebSocketServer } from 'ws';
+import { HOST, type RunningSystem, type SystemOptions } from './system';
+
+/**
+ * Socket.IO 4 as its docs set it up for this job: WebSocket transport only, JWT checked in a
+ * middleware, `socket.join` on request; with `@socket.io/redis-adapter` on a cluster.
+ */
+export async function startSocketIo(options: SystemOptions): Promise<RunningSystem> {
+  const http = createServer();
+  // wsEngine named explicitly: engine.io's own `require('ws').Server` is undefined when a bundler
+  // or test runner hands it ws's ESM entry.
+  const io = new Server(http, { transports: ['websocket'], serveClient: false, wsEngine: WebSocketServer });
+  const redisClients = options.redis ? [new Redis(options.redis), new Redis(options.redis)] : [];
+  const [pub, sub] = redisClients;
+  if (pub && sub) io.adapter(createAdapter(pub, sub, { key: `socket.io-${options.redis?.appName}` }));
+  const secret = options.jwtSecret;
+  if (secret) io.use((socket, next) => next(verifyToken(socket, secret)));
+  io.on('connection', socket => {
+    socket.on('join', (roomName: unknown, ack: unknown) => {
+      if (typeof roomName !== 'string' || typeof ack !== 'function') return;
+      socket.join(roomName);
+      ack({ success: true, roomName });
+    });
+  });
+  await new Promise<void>(resolve => http.listen(0, HOST, resolve));
+  const { port } = http.address() as AddressInfo;
+  return {
+    url: `http://${HOST}:${port}`,
+    clientKind: 'socket.io',
+    broadcastToRoom: (roomName, message) =>
+      void io.to(roomName).emit('message', { ...message, room: roomName }),
+    broadcastToAll: message => void io.emit('message', message),
+    stop: async () => {
+      await new Promise<void>(resolve => io.close(() => resolve()));
+      for (const client of redisClients) client.disconnect();
+    },
+  };
+}
+
+function verifyToken(socket: Socket, secret: string): Error | undefined {
+  const token: unknown = socket.handshake.auth.token;
+  if (typeof token !== 'string') return new Error('unauthorized');
+  try {
+    jwt.verify(token, secret, { algorithms: ['HS256'] });
+    return undefined;
+  } catch {
+    return new Error('unauthorized');
+  }
+}

@@ -1,0 +1,125 @@
+import type { Measurement, Metric } from './measurement';
+import { spread } from './stats';
+
+/** One row of the issue's targets: `system / baseline` of the medians, compared to `limit`. */
+export interface Target {
+  scenario: string;
+  metric: Metric;
+  system: Measurement['system'];
+  baseline: Measurement['system'];
+  /** 'at most': lower is better (CPU, memory, latency); 'at least': higher is better (rates). */
+  bound: 'at most' | 'at least';
+  limit: number;
+}
+
+const ONE_NODE = '1. fan-out, one node';
+const CLUSTER = '2. fan-out, 2 nodes + Redis';
+const LATENCY = '3. latency across 2 nodes';
+const MEMORY = '4. memory per idle connection';
+const RATE = '5. connection rate';
+
+export const TARGETS: readonly Target[] = [
+  {
+    scenario: ONE_NODE,
+    metric: 'cpuMicrosPerDelivery',
+    system: 'roomcast',
+    baseline: 'ws-preframed',
+    bound: 'at most',
+    limit: 1.15,
+  },
+  {
+    scenario: ONE_NODE,
+    metric: 'cpuMicrosPerDelivery',
+    system: 'roomcast',
+    baseline: 'socket.io',
+    bound: 'at most',
+    limit: 0.6,
+  },
+  {
+    scenario: CLUSTER,
+    metric: 'cpuMicrosPerDelivery',
+    system: 'roomcast + redis',
+    baseline: 'socket.io + redis',
+    bound: 'at most',
+    limit: 0.6,
+  },
+  {
+    scenario: CLUSTER,
+    metric: 'deliveriesPerSecond',
+    system: 'roomcast + redis',
+    baseline: 'socket.io + redis',
+    bound: 'at least',
+    limit: 1.3,
+  },
+  {
+    scenario: LATENCY,
+    metric: 'p99',
+    system: 'roomcast + redis',
+    baseline: 'socket.io + redis',
+    bound: 'at most',
+    limit: 1.0,
+  },
+  {
+    scenario: MEMORY,
+    metric: 'rssPerConnection',
+    system: 'roomcast',
+    baseline: 'ws',
+    bound: 'at most',
+    limit: 1.3,
+  },
+  {
+    scenario: MEMORY,
+    metric: 'rssPerConnection',
+    system: 'roomcast',
+    baseline: 'socket.io',
+    bound: 'at most',
+    limit: 0.6,
+  },
+  {
+    scenario: RATE,
+    metric: 'connectionsPerSecond',
+    system: 'roomcast',
+    baseline: 'ws',
+    bound: 'at least',
+    limit: 0.8,
+  },
+  {
+    scenario: RATE,
+    metric: 'connectionsPerSecond',
+    system: 'roomcast',
+    baseline: 'socket.io',
+    bound: 'at least',
+    limit: 1.3,
+  },
+];
+
+export interface TargetResult {
+  target: Target;
+  case: string;
+  ratio: number;
+  met: boolean;
+}
+
+/** Every target in every case the run measured (a scenario left out yields no rows). */
+export function evaluateTargets(measurements: readonly Measurement[]): TargetResult[] {
+  const results: TargetResult[] = [];
+  for (const target of TARGETS) {
+    const cases = new Set(measurements.filter(m => m.scenario === target.scenario).map(m => m.case));
+    for (const caseName of cases) {
+      const median = (system: Measurement['system']) =>
+        spread(
+          measurements.find(
+            m =>
+              m.scenario === target.scenario &&
+              m.case === caseName &&
+              m.system === system &&
+              m.metric === target.metric,
+          )?.values ?? [],
+        ).median;
+      const ratio = median(target.system) / median(target.baseline);
+      const met = target.bound === 'at most' ? ratio <= target.limit : ratio >= target.limit;
+      results.push({ target, case: caseName, ratio, met });
+    }
+  }
+  return results;
+}
