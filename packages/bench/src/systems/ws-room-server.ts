@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import jwt from 'jsonwebtoken';
 import { WebSocket, WebSocketServer } from 'ws';
 import { HOST, type SystemOptions } from './system';
+import { createTokenCheck } from './token-check';
 
 /**
  * The least a hand-written `ws` server does to take part: verify the JWT at the upgrade, keep
@@ -25,8 +25,9 @@ export async function startWsRoomServer(options: SystemOptions): Promise<WsRoomS
   const rooms = new Map<string, Set<WebSocket>>();
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   const http = createServer();
+  const isValidToken = options.jwtSecret ? createTokenCheck(options.jwtSecret) : undefined;
   http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (options.jwtSecret && !validToken(request, options.jwtSecret)) {
+    if (isValidToken && !isValidToken(tokenOf(request))) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
       return;
     }
@@ -46,15 +47,8 @@ export async function startWsRoomServer(options: SystemOptions): Promise<WsRoomS
   };
 }
 
-function validToken(request: IncomingMessage, secret: string): boolean {
-  const token = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token');
-  if (!token) return false;
-  try {
-    jwt.verify(token, secret, { algorithms: ['HS256'] });
-    return true;
-  } catch {
-    return false;
-  }
+function tokenOf(request: IncomingMessage): string | null {
+  return new URL(request.url ?? '/', 'http://localhost').searchParams.get('token');
 }
 
 function onConnection(ws: WebSocket, rooms: Map<string, Set<WebSocket>>): void {
