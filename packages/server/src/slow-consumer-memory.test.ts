@@ -1,0 +1,74 @@
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_LIMITS } from '@roomcast/protocol';
+import { expect, it, vi } from 'vitest';
+import { WebSocket } from 'ws';
+
+vi.setConfig({ testTimeout: 180_000 });
+
+const NODE = fileURLToPath(new URL('./test-support/broadcast-node.mjs', import.meta.url));
+const BYTES = 10 * 1024;
+
+/**
+ * A bare `ws` client that only counts the `bulk` frames it gets (no parsing, nothing kept, so it
+ * reads as fast as a client can) and resolves when it has `count` of them.
+ */
+async function counter(url: string) {
+  const ws = new WebSocket(url);
+  const closed = new Promise<number>(resolve => ws.once('close', code => resolve(code)));
+  await new Promise(resolve => ws.once('open', resolve));
+  let received = 0;
+  const waiters: { count: number; resolve: () => void }[] = [];
+  ws.on('message', raw => {
+    if ((raw as Buffer)[9] !== 0x62) return; // {"type":"b…: a bulk frame
+    received++;
+    for (const waiter of waiters) if (received >= waiter.count) waiter.resolve();
+  });
+  return {
+    ws,
+    closed,
+    get received() {
+      return received;
+    },
+    reach: (count: number) =>
+      new Promise<void>(resolve => (received >= count ? resolve() : waiters.push({ count, resolve }))),
+  };
+}
+
+it('keeps the server’s memory bounded while a reader stalls through 20 MB of broadcasts', async () => {
+  // The server runs on the built package in its own process, so its RSS is its own.
+  const child = fork(NODE, [], { execArgv: ['--expose-gc', '--max-semi-space-size=1'] });
+  const replies: Record<string, unknown>[] = [];
+  child.on('message', message => replies.push(message as Record<string, unknown>));
+  const reply = async (key: string, nth = 1) => {
+    await vi.waitFor(() => expect(replies.filter(r => key in r).length).toBeGreaterThanOrEqual(nth), {
+      timeout: 120_000,
+    });
+    return replies.filter(r => key in r)[nth - 1]?.[key];
+  };
+  try {
+    const url = (await reply('url')) as string;
+    const [slowCount, fastCount] = [await counter(url), await counter(url)];
+
+    // Warm up with both clients reading (30 MB), so the heap and buffers reach their working
+    // size before the baseline is taken.
+    const warmup = 3_000;
+    child.send({ broadcast: { count: warmup, bytes: BYTES, paced: true } });
+    await Promise.all([reply('done', 1), slowCount.reach(warmup), fastCount.reach(warmup)]);
+
+    const slowSocket = (slowCount.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    slowSocket.pause();
+    const count = 2_000; // 20 MB
+    child.send({ broadcast: { count, bytes: BYTES } });
+    const done = (await reply('done', 2)) as { baselineRss: number; peakRss: number; dropped: number };
+    const { baselineRss, peakRss } = done;
+    await fastCount.reach(warmup + count);
+    expect(fastCount.received).toBe(warmup + count);
+    expect(peakRss - baselineRss).toBeLessThan(DEFAULT_LIMITS.maxBufferedBytes * 2);
+    slowSocket.resume();
+    expect(await slowCount.closed).toBe(4009);
+    fastCount.ws.close();
+  } finally {
+    child.kill();
+  }
+});
