@@ -1,4 +1,12 @@
-import { CloseCode, decode, ErrorCode, type Limits, type Logger, SystemRoute } from '@roomcast/protocol';
+import {
+  CloseCode,
+  decode,
+  ErrorCode,
+  type Limits,
+  type Logger,
+  type RoomcastError,
+  SystemRoute,
+} from '@roomcast/protocol';
 import type { RawData } from 'ws';
 import type { ConnectedClient } from './client-manager';
 import type { ServerEvents } from './events';
@@ -73,7 +81,10 @@ export class MessagePipeline {
       if (response !== undefined || frame.id !== undefined)
         this.#send(client, replyFrame(frame, response ?? null));
     } catch (error) {
-      if (!(error instanceof Error && error.name === 'RoomcastError')) {
+      // By name, not instanceof: an app may load its own copy of @roomcast/protocol.
+      const expected =
+        error instanceof Error && error.name === 'RoomcastError' ? (error as RoomcastError) : undefined;
+      if (!expected) {
         this.#deps.logger.error(
           { err: error, clientId: client.clientId, route: `${frame.type}.${frame.action}` },
           'handler failed',
@@ -84,6 +95,9 @@ export class MessagePipeline {
         });
       }
       this.#send(client, thrownErrorFrame(frame, error));
+      // A RoomcastError that carries a close code ends the connection, after its error reply.
+      if (expected?.closeCode !== undefined)
+        client.ws.close(expected.closeCode, expected.message.slice(0, 120));
     } finally {
       this.#inFlight.set(client, (this.#inFlight.get(client) ?? 1) - 1);
       if (this.#abusers.has(client)) this.#closeAbuserWhenIdle(client);

@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { CloseCode, ErrorCode, RoomcastError } from '@roomcast/protocol';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { WebSocketServer } from './server';
@@ -100,6 +101,31 @@ describe('connections and routing', () => {
     expect(errors[0]?.message).toContain('secret');
     expect(await b.request('x', 'ok')).toMatchObject({ response: 1 });
     expect(await a.request('x', 'ok')).toMatchObject({ response: 1 });
+  });
+
+  it('answers a RoomcastError with its code, and closes with its closeCode when it has one', async () => {
+    const { connect } = await start({
+      routes: [
+        {
+          type: 'x',
+          action: 'refuse',
+          handler: () => {
+            throw new RoomcastError(ErrorCode.FORBIDDEN, 'not yours');
+          },
+        },
+        {
+          type: 'x',
+          action: 'ban',
+          handler: () => {
+            throw new RoomcastError(ErrorCode.FORBIDDEN, 'banned', { closeCode: CloseCode.FORBIDDEN });
+          },
+        },
+      ],
+    });
+    const a = await connect();
+    expect((await a.request('x', 'refuse')).error).toEqual({ code: 'FORBIDDEN', message: 'not yours' });
+    expect((await a.request('x', 'ban')).error).toEqual({ code: 'FORBIDDEN', message: 'banned' });
+    expect(await a.closed).toEqual({ code: CloseCode.FORBIDDEN, reason: 'banned' });
   });
 
   it('validates data with a Standard Schema before the handler runs', async () => {

@@ -395,7 +395,8 @@ export class WebSocketServer {
     const first = client.user === undefined;
     this.clientManager.setUser(client.clientId, user);
     this.#timers.loggedIn(client.clientId);
-    if (user.expiresAt !== undefined) {
+    if (user.expiresAt === undefined) this.#timers.neverExpire(client.clientId);
+    else {
       this.#timers.expireAt(client.clientId, user.expiresAt, () =>
         client.ws.close(CloseCode.TOKEN_EXPIRED, 'token expired'),
       );

@@ -1,3 +1,5 @@
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
 /**
  * Per-client timers for auth: token expiry (close 4001 at `exp`) and the `auth.login` deadline.
  * All are unref'd and cleared on disconnect and stop, so they never keep a process alive.
@@ -11,6 +13,12 @@ export class SessionTimers {
     this.#set(this.#expiry, clientId, expiresAt - Date.now(), onExpired);
   }
 
+  /** The client's new token does not expire: forget the old token's expiry. */
+  neverExpire(clientId: string): void {
+    clearTimeout(this.#expiry.get(clientId));
+    this.#expiry.delete(clientId);
+  }
+
   loginDeadline(clientId: string, ms: number, onMissed: () => void): void {
     this.#set(this.#login, clientId, ms, onMissed);
   }
@@ -22,8 +30,7 @@ export class SessionTimers {
 
   clear(clientId: string): void {
     this.loggedIn(clientId);
-    clearTimeout(this.#expiry.get(clientId));
-    this.#expiry.delete(clientId);
+    this.neverExpire(clientId);
   }
 
   clearAll(): void {
@@ -34,14 +41,13 @@ export class SessionTimers {
 
   #set(timers: Map<string, NodeJS.Timeout>, clientId: string, ms: number, run: () => void): void {
     clearTimeout(timers.get(clientId));
-    // setTimeout overflows past 2^31-1 ms (~24.8 days); a token that long-lived expires later anyway.
-    const timer = setTimeout(
-      () => {
-        timers.delete(clientId);
-        run();
-      },
-      Math.min(Math.max(ms, 0), 2_147_483_647),
-    );
+    // setTimeout fires at once past 2^31-1 ms (~24.8 days): wait that long, then set the rest.
+    const step = Math.min(Math.max(ms, 0), MAX_TIMEOUT_MS);
+    const timer = setTimeout(() => {
+      if (ms > MAX_TIMEOUT_MS) return this.#set(timers, clientId, ms - MAX_TIMEOUT_MS, run);
+      timers.delete(clientId);
+      run();
+    }, step);
     timer.unref();
     timers.set(clientId, timer);
   }

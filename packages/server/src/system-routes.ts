@@ -1,7 +1,6 @@
 import {
   type Authenticator,
   type AuthUser,
-  CloseCode,
   ErrorCode,
   type JoinRoomData,
   RoomcastError,
@@ -87,9 +86,8 @@ export function registerSystemRoutes(router: Router, deps: SystemRouteDeps): voi
       const client = clientOf(clientId);
       const user = await verify(data);
       if (client.user && client.user.userId !== user.userId) {
-        throw new RoomcastError(ErrorCode.FORBIDDEN, 'A refresh token must be for the same user', {
-          closeCode: CloseCode.FORBIDDEN,
-        });
+        // Refused, and the connection keeps the identity it had.
+        throw new RoomcastError(ErrorCode.FORBIDDEN, 'A refresh token must be for the same user');
       }
       deps.signIn(client, user);
       return { success: true, userId: user.userId, expiresAt: user.expiresAt ?? null };

@@ -213,10 +213,8 @@ describe('JWT auth across nodes', () => {
     expect((await refreshed.request('system', 'ping')).response).toBe('pong');
   });
 
-  // Known server bug, kept as a repro: server.ts #signIn only sets an expiry timer when the new
-  // token has `exp`, so the old token's timer survives a refresh to a token without one and
-  // closes the socket 4001 anyway. Remove `.fails` once it is fixed.
-  it.fails('keeps a socket refreshed with a token without exp open past the old expiry', async () => {
+  // A refresh replaces the old token's expiry, also with a token that never expires.
+  it('keeps a socket refreshed with a token without exp open past the old expiry', async () => {
     const refreshed = await connect(b, { token: token('gina', 2) });
     const witness = await connect(a, { token: token('gina', 2) });
     const reply = await refreshed.request('auth', 'refresh', { token: token('gina', null) });
