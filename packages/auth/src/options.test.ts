@@ -61,9 +61,9 @@ describe('createJwtAuthenticator: misused options throw a TypeError that says wh
       /cannot be used with RS256/,
     ],
     [
-      'a zero loginTimeoutMs',
-      { secret: 's', loginTimeoutMs: 0 },
-      /loginTimeoutMs must be a positive integer/,
+      'a negative loginTimeoutMs',
+      { secret: 's', loginTimeoutMs: -1 },
+      /loginTimeoutMs must be a whole number/,
     ],
     ['a fractional loginTimeoutMs', { secret: 's', loginTimeoutMs: 1.5 }, /loginTimeoutMs/],
     ['a negative clockToleranceSec', { secret: 's', clockToleranceSec: -1 }, /clockToleranceSec must be/],

@@ -14,7 +14,10 @@ interface JwtCommonOptions {
   clockToleranceSec?: number;
   /** When true, the server refuses clients without a valid token. Default false. */
   required?: boolean;
-  /** How long a client that connected without a token has to send `auth.login`. Default 10 000. */
+  /**
+   * How long a client that connected without a token has to send `auth.login`. Default 10 000.
+   * 0 turns `auth.login` off: with `required`, a connection without a token is refused with 401.
+   */
   loginTimeoutMs?: number;
   /** The claim that holds the user id (string or number). Default `'sub'`. */
   userIdClaim?: string;
@@ -94,8 +97,10 @@ export function resolveJwtOptions(options: JwtAuthenticatorOptions): ResolvedJwt
   const required = options.required ?? DEFAULT_JWT_OPTIONS.required;
   if (typeof required !== 'boolean') throw new TypeError(`${WHERE}: required must be true or false.`);
   const loginTimeoutMs = options.loginTimeoutMs ?? DEFAULT_JWT_OPTIONS.loginTimeoutMs;
-  if (!Number.isSafeInteger(loginTimeoutMs) || loginTimeoutMs <= 0) {
-    throw new TypeError(`${WHERE}: loginTimeoutMs must be a positive integer of milliseconds, e.g. 10000.`);
+  if (!Number.isSafeInteger(loginTimeoutMs) || loginTimeoutMs < 0) {
+    throw new TypeError(
+      `${WHERE}: loginTimeoutMs must be a whole number of milliseconds, e.g. 10000 (0: no auth.login).`,
+    );
   }
   return {
     key,

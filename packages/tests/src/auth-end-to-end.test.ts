@@ -1,6 +1,7 @@
 // Issue 6, end to end: JWT auth through the real upgrade path of nodes in child processes, users
 // reached on every node, expiry, and not one token in any log line (SPEC section 5).
-import { signToken } from '@roomcast/auth';
+import { createJwtAuthenticator, signToken } from '@roomcast/auth';
+import { WebSocketServer } from '@roomcast/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ConnectOptions,
@@ -121,6 +122,21 @@ describe('JWT auth across nodes', () => {
     });
     expect(await authenticatedAs(late)).toBe('carol');
     expect((await late.request('system', 'ping')).response).toBe('pong');
+  });
+
+  it('required, with auth.login turned off (loginTimeoutMs: 0): no token is HTTP 401', async () => {
+    const server = new WebSocketServer({
+      authenticator: createJwtAuthenticator({ secret: SECRET, required: true, loginTimeoutMs: 0 }),
+    });
+    const { url } = await server.listen();
+    try {
+      expect(await refusedStatus(url)).toBe(401);
+      const client = await openClient(url, { token: token('hana') });
+      expect(await authenticatedAs(client)).toBe('hana');
+      await client.close();
+    } finally {
+      await server.stop({ timeoutMs: 500 });
+    }
   });
 
   it('takes identity from the token only: a userId in joinRoom data is ignored on every node', async () => {
