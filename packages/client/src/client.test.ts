@@ -1,7 +1,9 @@
-import { ErrorCode, RoomcastError } from '@roomcast/protocol';
+import type { AddressInfo } from 'node:net';
+import { type Authenticator, ErrorCode, RoomcastError } from '@roomcast/protocol';
 // biome-ignore lint/style/noRestrictedImports: tests only (devDependency); package code never imports the server.
 import { type RoutesOf, route, WebSocketServer, type WebSocketServerOptions } from '@roomcast/server';
 import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
+import { WebSocketServer as RawWebSocketServer } from 'ws';
 import { backoffDelay, createClient, DEFAULT_RECONNECT, RoomcastClient, WebSocketClient } from './index';
 
 const log: unknown[] = [];
@@ -47,7 +49,7 @@ function client(url: string, options: Partial<ConstructorParameters<typeof Roomc
   return c;
 }
 
-const once = <T>(c: RoomcastClient<Routes>, name: 'reconnected' | 'close' | 'open') =>
+const once = <T>(c: RoomcastClient<Routes>, name: 'reconnected' | 'reconnecting' | 'close' | 'open') =>
   new Promise<T>(resolve => {
     const off = c.events.on(name, value => {
       off();
@@ -246,6 +248,62 @@ describe('RoomcastClient', () => {
     await new Promise(resolve => setTimeout(resolve, 100));
     expect(reconnecting).toBe(0);
     expect(c.send('log', 'add', 1)).toBe(false);
+  });
+
+  it('does not retry after 4003, nor after 4001 when it has no getToken', async () => {
+    const { server, url } = await startServer();
+    for (const code of [4003, 4001]) {
+      const c = client(url);
+      await c.connect();
+      let reconnecting = 0;
+      c.events.on('reconnecting', () => reconnecting++);
+      const closed = once<{ code: number }>(c, 'close');
+      server.disconnectClient(c.clientId ?? '', code, 'go away');
+      expect((await closed).code).toBe(code);
+      // Shut down, not waiting to retry: a send is refused instead of queued.
+      expect(c.send('log', 'add', code)).toBe(false);
+      expect(reconnecting).toBe(0);
+    }
+  });
+
+  it('logs in with a fresh token from getToken on every connection', async () => {
+    // The Authenticator contract, implemented for the test: "token-<n>" proves user "u<n>".
+    const authenticator: Authenticator = {
+      required: true,
+      loginTimeoutMs: 5_000,
+      verify: async token => {
+        if (!token.startsWith('token-')) throw new RoomcastError(ErrorCode.UNAUTHORIZED, 'bad token');
+        return { userId: `u${token.slice(6)}`, payload: {} };
+      },
+    };
+    const { server, url } = await startServer(0, { authenticator });
+    let issued = 0;
+    const c = client(url, { getToken: () => `token-${++issued}` });
+    await c.connect();
+    const userOf = () => server.clientManager.getClient({ clientId: c.clientId ?? '' })?.user?.userId;
+    expect(userOf()).toBe('u1');
+    const reconnected = once(c, 'reconnected');
+    server.disconnectClient(c.clientId ?? '', 1012, 'restart');
+    await reconnected;
+    expect(userOf()).toBe('u2');
+  });
+
+  it('treats a silent connection as dead after heartbeatTimeoutMs and reconnects', async () => {
+    // A peer that completes the handshake and then never answers: a half-open connection.
+    const silent = new RawWebSocketServer({ port: 0, host: '127.0.0.1' });
+    cleanup.push(() => new Promise(resolve => silent.close(resolve)));
+    silent.on('connection', ws =>
+      ws.send(
+        JSON.stringify({ type: 'system', action: 'connected', data: { clientId: 'c1', nodeId: 'n1' } }),
+      ),
+    );
+    await new Promise(resolve => silent.once('listening', resolve));
+    const c = client(`ws://127.0.0.1:${(silent.address() as AddressInfo).port}`, { heartbeatTimeoutMs: 200 });
+    const closed = once<{ code: number }>(c, 'close');
+    const reconnecting = once(c, 'reconnecting');
+    await c.connect();
+    expect((await closed).code).toBe(4000);
+    await reconnecting;
   });
 
   it('validates its options with TypeErrors', () => {
