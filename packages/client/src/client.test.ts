@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Authenticator, ErrorCode, RoomcastError } from '@roomcast/protocol';
 // biome-ignore lint/style/noRestrictedImports: tests only (devDependency); package code never imports the server.
 import { type RoutesOf, route, WebSocketServer, type WebSocketServerOptions } from '@roomcast/server';
@@ -335,5 +338,49 @@ describe('WebSocketClient (the guide API)', () => {
     await guide.client.request('who', 'ami', undefined);
     expect(log).toEqual(['guide']);
     expect(messages.length).toBeGreaterThan(0);
+  });
+
+  it('runs client routes (a handler, a controller from controllersDirectory) and the reconnect events', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'roomcast-client-controllers-'));
+    cleanup.push(() => rmSync(directory, { recursive: true, force: true }));
+    writeFileSync(
+      join(directory, 'alerts.controller.mjs'),
+      'export default class Alerts { constructor({ client }) { this.client = client; } ' +
+        'show(data) { globalThis.__shownAlerts = [...(globalThis.__shownAlerts ?? []), data]; } }',
+    );
+    const { server, url } = await startServer();
+    const seen: string[] = [];
+    const events: string[] = [];
+    const guide = new WebSocketClient({
+      options: {
+        url,
+        controllersDirectory: directory,
+        reconnect: { initialDelayMs: 10, maxDelayMs: 20, maxAttempts: 2 },
+        events: {
+          onReconnecting: ({ attempt }) => events.push(`reconnecting ${attempt}`),
+          onReconnected: () => events.push('reconnected'),
+          onReconnectFailed: ({ attempts }) => events.push(`failed after ${attempts}`),
+        },
+        routes: [{ type: 'chat', action: 'message', handler: data => seen.push(String(data)) }],
+      },
+      routes: [{ type: 'alerts', action: 'show', controllerName: 'alerts' }],
+    });
+    cleanup.push(() => guide.disconnect());
+    await guide.load();
+    await guide.connectToServer();
+    server.broadcastToAllClients({ data: { type: 'chat', action: 'message', data: 'hi' } });
+    server.broadcastToAllClients({ data: { type: 'alerts', action: 'show', data: 'disk full' } });
+    await vi.waitFor(() =>
+      expect((globalThis as { __shownAlerts?: unknown[] }).__shownAlerts).toEqual(['disk full']),
+    );
+    expect(seen).toEqual(['hi']);
+
+    const reconnected = once(guide.client as RoomcastClient<Routes>, 'reconnected');
+    server.disconnectClient(guide.client.clientId ?? '', 1012, 'restart');
+    await reconnected;
+    expect(events).toEqual(['reconnecting 1', 'reconnected']);
+
+    await server.stop({ timeoutMs: 500 });
+    await vi.waitFor(() => expect(events.at(-1)).toBe('failed after 2'));
   });
 });

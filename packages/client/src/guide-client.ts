@@ -16,6 +16,8 @@ export interface WebSocketClientRoute {
   type: string;
   action: string;
   controller?: WebSocketClientControllerClass;
+  /** Node: `<controllersDirectory>/<controllerName>.controller.js` (or `.js`), default export. */
+  controllerName?: string;
   handler?: (data: unknown, frame: PushFrame) => void;
 }
 
@@ -79,9 +81,27 @@ export class WebSocketClient {
   /** Registers the client routes (handlers or controller methods named after the action). */
   async load(): Promise<void> {
     for (const route of [...(this.#props.options.routes ?? []), ...(this.#props.routes ?? [])]) {
-      const handler = route.handler ?? this.#controllerHandler(route);
+      const controller =
+        route.controller ??
+        (route.controllerName ? await this.loadController(route.controllerName) : undefined);
+      const handler = route.handler ?? this.#controllerHandler(route, controller);
       this.client.on(route.type, route.action, handler);
     }
+  }
+
+  /** Finds a controller class by name; only the Node client can read `controllersDirectory`. */
+  protected loadController(name: string): Promise<WebSocketClientControllerClass> {
+    return Promise.reject(
+      new TypeError(
+        `controllerName "${name}" needs the Node WebSocketClient and options.controllersDirectory`,
+      ),
+    );
+  }
+
+  /** `options.controllersDirectory`, for the Node client's `loadController`. */
+  protected get controllersDirectory(): string | undefined {
+    const directory = this.#props.options.controllersDirectory;
+    return typeof directory === 'string' ? directory : undefined;
   }
 
   connectToServer(): Promise<void> {
@@ -96,10 +116,15 @@ export class WebSocketClient {
     this.client.close();
   }
 
-  #controllerHandler(route: WebSocketClientRoute): (data: unknown, frame: PushFrame) => void {
-    if (!route.controller)
-      throw new TypeError(`Route ${route.type}.${route.action} needs a handler or a controller`);
-    const controller = new route.controller({ client: this }) as Record<string, unknown>;
+  #controllerHandler(
+    route: WebSocketClientRoute,
+    Controller: WebSocketClientControllerClass | undefined,
+  ): (data: unknown, frame: PushFrame) => void {
+    if (!Controller)
+      throw new TypeError(
+        `Route ${route.type}.${route.action} needs a handler, a controller or a controllerName`,
+      );
+    const controller = new Controller({ client: this }) as Record<string, unknown>;
     const method = controller[route.action];
     if (typeof method !== 'function')
       throw new TypeError(`Controller for ${route.type}.${route.action} has no method "${route.action}"`);

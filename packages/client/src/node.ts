@@ -1,8 +1,14 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { RouteMap } from '@roomcast/protocol';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { RoomcastClient as CoreClient } from './client';
+import type { WebSocketClientControllerClass } from './guide-client';
 import { WebSocketClient as CoreWebSocketClient, type WebSocketClientProps } from './guide-client';
 import type { ClientOptions, WebSocketConstructor } from './options';
+
+const CONTROLLER_FILES = ['.controller.js', '.controller.mjs', '.controller.ts', '.js', '.mjs', '.ts'];
 
 // Node 22 has a global WebSocket; Node 20 does not, so `ws` is the fallback.
 const defaultWebSocket = (): WebSocketConstructor =>
@@ -40,6 +46,19 @@ export function createClient<TRoutes extends RouteMap = RouteMap>(
  * await client.connectToServer();
  */
 export class WebSocketClient extends CoreWebSocketClient {
+  /** Loads `<controllersDirectory>/<name>.controller.{js,mjs,ts}` (or `<name>.{js,mjs,ts}`). */
+  protected override async loadController(name: string): Promise<WebSocketClientControllerClass> {
+    const directory = this.controllersDirectory;
+    if (!directory) throw new TypeError(`controllerName "${name}" needs options.controllersDirectory`);
+    const base = resolve(directory, name);
+    const file = CONTROLLER_FILES.map(ending => base + ending).find(candidate => existsSync(candidate));
+    if (!file) throw new TypeError(`No ${name}.controller.{js,mjs,ts} in ${directory}`);
+    const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    if (typeof module.default !== 'function')
+      throw new TypeError(`${file} must export a controller class as default`);
+    return module.default as WebSocketClientControllerClass;
+  }
+
   constructor(props: WebSocketClientProps) {
     const options = props?.options;
     super({
