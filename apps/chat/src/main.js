@@ -4,7 +4,10 @@ import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { createChatApp } from './chat-app.js';
 
+// `pnpm chat -- --port 4000` hands the script a literal `--` before the flags.
+const args = process.argv.slice(2).filter(arg => arg !== '--');
 const { values } = parseArgs({
+  args,
   options: {
     port: { type: 'string', default: process.env.PORT ?? '3000' },
     host: { type: 'string', default: '127.0.0.1' },

@@ -135,10 +135,11 @@ describe('chat on two workers sharing Redis, in real Chromium', () => {
 
 describe('`pnpm chat` (src/main.js)', () => {
   it.each([
-    ['on the embedded default, with no Redis', [] as string[]],
+    // `pnpm chat -- <flags>` hands main.js a literal `--`.
+    ['on the embedded default, with no Redis', ['--']],
     ['on two workers with --redis', ['--workers', '2']],
   ])('serves the page and the browser client %s', async (_, args) => {
-    const extra = args.length > 0 ? [...args, '--redis', redisUrl] : args;
+    const extra = args.includes('--workers') ? [...args, '--redis', redisUrl] : args;
     const chat = await startChat(await freePort(), extra);
     try {
       const page = await fetch(chat.url);

@@ -58,11 +58,22 @@ async function clientVia(first: RoomcastNode) {
   client.events.on('roomNotRecovered', ({ room }) => notRecovered.push(room));
   await client.connect();
   await client.joinRoom('chat:r');
-  return { client, relay, seen, notRecovered };
+  const via = relay;
+  /** The network comes back, now leading to `node`; resolves once the client has reconnected. */
+  const comeBackTo = async (node: RoomcastNode) => {
+    const back = reconnected(client);
+    via.retarget(portOf(node));
+    via.up();
+    await back;
+  };
+  return { client, relay, seen, notRecovered, comeBackTo };
 }
 
 const say = (node: RoomcastNode, n: number) =>
   node.server.broadcastToRoom({ roomName: 'chat:r', data: { type: 'chat', action: 'message', data: n } });
+async function sayEach(node: RoomcastNode, from: number, to: number) {
+  for (let n = from; n <= to; n++) await say(node, n);
+}
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const reconnected = (client: RoomcastClient) =>
   new Promise<void>(resolve => {
@@ -75,16 +86,13 @@ const reconnected = (client: RoomcastClient) =>
 describe('recovery across nodes (real Redis, nodes in child processes)', () => {
   it('socket lost while 50 messages go out on another node: all 50 after reconnecting elsewhere', async () => {
     const [a, b] = await twoNodes();
-    const { client, relay, seen } = await clientVia(a);
+    const { relay, seen, comeBackTo } = await clientVia(a);
     await say(b, 0);
     await until('the first message', () => seen.length === 1);
 
     relay.down();
-    for (let n = 1; n <= 50; n++) await say(b, n);
-    const back = reconnected(client);
-    relay.retarget(portOf(b));
-    relay.up();
-    await back;
+    await sayEach(b, 1, 50);
+    await comeBackTo(b);
     await say(b, 51);
     await until('the live message after the replay', () => seen.includes(51));
     expect(seen).toEqual(range(0, 51));
@@ -92,14 +100,11 @@ describe('recovery across nodes (real Redis, nodes in child processes)', () => {
 
   it('the node the client was on SIGKILLed: all 50 after reconnecting to another node', async () => {
     const [a, b] = await twoNodes();
-    const { client, relay, seen } = await clientVia(a);
+    const { relay, seen, comeBackTo } = await clientVia(a);
     relay.down();
     await a.kill();
-    for (let n = 1; n <= 50; n++) await say(b, n);
-    const back = reconnected(client);
-    relay.retarget(portOf(b));
-    relay.up();
-    await back;
+    await sayEach(b, 1, 50);
+    await comeBackTo(b);
     await say(b, 51);
     await until('the live message after the replay', () => seen.includes(51));
     expect(seen).toEqual(range(1, 51));
@@ -107,13 +112,10 @@ describe('recovery across nodes (real Redis, nodes in child processes)', () => {
 
   it('a gap beyond the history: recovered: false reaches the app, live messages go on', async () => {
     const [a, b] = await twoNodes(20);
-    const { client, relay, seen, notRecovered } = await clientVia(a);
+    const { relay, seen, notRecovered, comeBackTo } = await clientVia(a);
     relay.down();
-    for (let n = 1; n <= 30; n++) await say(b, n);
-    const back = reconnected(client);
-    relay.retarget(portOf(b));
-    relay.up();
-    await back;
+    await sayEach(b, 1, 30);
+    await comeBackTo(b);
     expect(notRecovered).toEqual(['chat:r']);
     expect(seen).toEqual([]);
     await say(b, 31);
@@ -123,26 +125,22 @@ describe('recovery across nodes (real Redis, nodes in child processes)', () => {
 
   it('2,000 broadcasts racing a recovering join: no loss, no duplicate, in offset order', async () => {
     const [a, b] = await twoNodes(5_000);
-    const { client, relay, seen } = await clientVia(a);
+    const { client, relay, seen, comeBackTo } = await clientVia(a);
     const offsets: number[] = [];
     client.events.on('message', frame => {
       if (frame.type === 'chat' && 'offset' in frame && typeof frame.offset === 'number')
         offsets.push(frame.offset);
     });
     relay.down();
-    for (let n = 1; n <= 100; n++) await say(b, n);
-    const back = reconnected(client);
-    relay.retarget(portOf(b));
+    await sayEach(b, 1, 100);
     // The client reconnects and rejoins while node B publishes one message per millisecond.
-    let n = 100;
-    const stream = (async () => {
-      while (n < 2_100) {
-        await say(b, ++n);
-        if (n === 150) relay.up();
-        await new Promise(resolve => setTimeout(resolve, 1));
-      }
-    })();
-    await Promise.all([stream, back]);
+    let back: Promise<void> | undefined;
+    for (let n = 101; n <= 2_100; n++) {
+      await say(b, n);
+      if (n === 150) back = comeBackTo(b);
+      await new Promise(resolve => setTimeout(resolve, 1));
+    }
+    await back;
     await until('the last message', () => seen.includes(2_100));
     expect(seen).toEqual(range(1, 2_100));
     expect(offsets).toEqual([...offsets].sort((x, y) => x - y));
