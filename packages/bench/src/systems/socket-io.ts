@@ -18,7 +18,12 @@ export async function startSocketIo(options: SystemOptions): Promise<RunningSyst
   const io = new Server(http, { transports: ['websocket'], serveClient: false, wsEngine: WebSocketServer });
   const redisClients = options.redis ? [new Redis(options.redis), new Redis(options.redis)] : [];
   const [pub, sub] = redisClients;
-  if (pub && sub) io.adapter(createAdapter(pub, sub, { key: `socket.io-${options.redis?.appName}` }));
+  if (pub && sub) {
+    io.adapter(createAdapter(pub, sub, { key: `socket.io-${options.redis?.appName}` }));
+    // The adapter (P)SUBSCRIBEs as it is built; Redis answers in order, so once this PING is
+    // answered the node hears broadcasts from the others (before, the first ones could be missed).
+    await sub.ping();
+  }
   if (options.jwtSecret) {
     const isValidToken = createTokenCheck(options.jwtSecret);
     io.use((socket, next) =>
