@@ -9,7 +9,7 @@ import {
 } from '@roomcast/protocol';
 import type { RoomSettings } from '@roomcast/rooms';
 import type { BroadcastPredicate, LocalDelivery } from './local-delivery';
-import { prepareFrame } from './outbound';
+import { prepareFrame } from './prepared-frame';
 
 export interface BroadcastToAllOptions {
   data: unknown;

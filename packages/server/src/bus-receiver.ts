@@ -1,7 +1,7 @@
 import { type BusListener, decodeBusMessage, type Logger } from '@roomcast/protocol';
 import type { LocalDelivery } from './local-delivery';
 import type { Metrics } from './metrics';
-import { prepareFrame } from './outbound';
+import { prepareFrame } from './prepared-frame';
 
 export interface BusReceiverDeps {
   nodeId: string;

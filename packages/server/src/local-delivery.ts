@@ -2,7 +2,8 @@ import type { UserId } from '@roomcast/protocol';
 import type { RoomIndex } from '@roomcast/rooms';
 import type { WebSocket } from 'ws';
 import type { ClientManager, ConnectedClient } from './client-manager';
-import type { Outbound, PreparedFrame } from './outbound';
+import type { Outbound } from './outbound';
+import type { PreparedFrame } from './prepared-frame';
 import type { RecoveryGates } from './recovery-gate';
 
 /** What a broadcast predicate sees of each candidate client. */

@@ -1,4 +1,4 @@
-import type { PreparedFrame } from './outbound';
+import type { PreparedFrame } from './prepared-frame';
 
 interface HeldFrame {
   frame: PreparedFrame;

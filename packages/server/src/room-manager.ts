@@ -17,7 +17,8 @@ import { cleanUsername, isValidRoomName, type RoomIndex, type RoomSettings } fro
 import type { Broadcaster } from './broadcaster';
 import type { ConnectedClient } from './client-manager';
 import type { RoomOptions } from './options';
-import { type Outbound, type PreparedFrame, prepareFrame } from './outbound';
+import type { Outbound } from './outbound';
+import { type PreparedFrame, prepareFrame } from './prepared-frame';
 import type { RecoveryGates } from './recovery-gate';
 
 export interface RoomManagerDeps {

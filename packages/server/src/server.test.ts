@@ -419,6 +419,49 @@ describe('broadcasting', () => {
     ]);
   });
 
+  it('coalesces a burst into one socket write per client, in order, then closes behind it', async () => {
+    const { server, connect } = await start();
+    const [a, b] = [await connect(), await connect()];
+    await reset(server, [a, b]);
+    const socket = (
+      server.clientManager.getClient({ clientId: a.clientId })!.ws as unknown as {
+        _socket: { _write: (...args: unknown[]) => void; _writev: (...args: unknown[]) => void };
+      }
+    )._socket;
+    let writes = 0;
+    for (const method of ['_write', '_writev'] as const) {
+      const original = socket[method].bind(socket);
+      socket[method] = (...args) => {
+        writes++;
+        original(...args);
+      };
+    }
+    for (let i = 0; i < 10; i++)
+      server.broadcastToAllClients({ data: { type: 'burst', action: 'x', data: i } });
+    server.disconnectClient(a.clientId, 4000, 'bye');
+    expect(writes).toBe(0); // corked until the turn is over
+    expect((await a.closed).code).toBe(4000);
+    expect(writes).toBe(1);
+    expect(a.received('burst', 'x').map(f => f.data)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    await b.next(f => f.type === 'burst' && f.data === 9);
+  });
+
+  it('frames payloads of every header size (7-bit, 16-bit and 64-bit lengths)', async () => {
+    const { server, connect } = await start();
+    const client = await connect();
+    const lengths: number[] = [];
+    client.ws.on('message', raw => lengths.push((raw as Buffer).length));
+    const envelope = JSON.stringify({ type: 'len', action: 'x', data: '' }).length;
+    const boundaries = [125, 126, 127, 65_535, 65_536, 200_000];
+    for (const length of boundaries) {
+      server.broadcastToAllClients({
+        data: { type: 'len', action: 'x', data: 'y'.repeat(length - envelope) },
+      });
+    }
+    await client.next(f => f.type === 'len' && (f.data as string).length === 200_000 - envelope);
+    expect(lengths).toEqual(boundaries);
+  });
+
   it('sendClientMessage writes to one socket', async () => {
     const { server, connect } = await start();
     const [a, b] = [await connect(), await connect()];

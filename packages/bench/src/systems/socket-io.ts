@@ -47,7 +47,9 @@ export async function startSocketIo(options: SystemOptions): Promise<RunningSyst
     broadcastToAll: message => void io.emit('message', message),
     stop: async () => {
       await new Promise<void>(resolve => io.close(() => resolve()));
-      for (const client of redisClients) client.disconnect();
+      // QUIT, not disconnect: the adapter's last (P)UNSUBSCRIBEs are still in flight and would
+      // reject unhandled if the connection were cut under them.
+      await Promise.all(redisClients.map(client => client.quit()));
     },
   };
 }
