@@ -33,6 +33,8 @@ const BEGIN = '<!-- bench:results:begin -->';
 const END = '<!-- bench:results:end -->';
 
 const { values: args } = parseArgs({
+  // `pnpm bench -- --quick` hands the script a literal `--`.
+  args: process.argv.slice(2).filter(arg => arg !== '--'),
   options: {
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },

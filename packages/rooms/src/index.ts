@@ -1,3 +1,4 @@
+export { CompactMultimap } from './compact-multimap';
 export type { MemoryHistoryOptions } from './memory-history';
 export { MemoryHistory } from './memory-history';
 export { MemoryRoomStore } from './memory-room-store';

@@ -1,10 +1,12 @@
+import { CompactMultimap } from './compact-multimap';
+
 /**
  * Which local clients are in which rooms, both ways, so that joining, leaving, delivering to a
  * room and cleaning up a disconnected client are each O(1) per membership.
  */
 export class RoomIndex {
   readonly #clientsByRoom = new Map<string, Set<string>>();
-  readonly #roomsByClient = new Map<string, Set<string>>();
+  readonly #roomsByClient = new CompactMultimap<string, string>();
 
   /** The guide's `server.rooms`: room name -> Set of client ids. Read it, do not mutate it. */
   get rooms(): ReadonlyMap<string, ReadonlySet<string>> {
@@ -21,12 +23,7 @@ export class RoomIndex {
     }
     if (clients.has(clientId)) return { added: false, firstInRoom: false };
     clients.add(clientId);
-    let rooms = this.#roomsByClient.get(clientId);
-    if (!rooms) {
-      rooms = new Set();
-      this.#roomsByClient.set(clientId, rooms);
-    }
-    rooms.add(roomName);
+    this.#roomsByClient.add(clientId, roomName);
     return { added: true, firstInRoom };
   }
 
@@ -36,9 +33,7 @@ export class RoomIndex {
     if (!clients?.delete(clientId)) return { removed: false, lastInRoom: false };
     const lastInRoom = clients.size === 0;
     if (lastInRoom) this.#clientsByRoom.delete(roomName);
-    const rooms = this.#roomsByClient.get(clientId);
-    rooms?.delete(roomName);
-    if (rooms?.size === 0) this.#roomsByClient.delete(clientId);
+    this.#roomsByClient.delete(clientId, roomName);
     return { removed: true, lastInRoom };
   }
 
@@ -50,8 +45,9 @@ export class RoomIndex {
     return this.#clientsByRoom.get(roomName) ?? EMPTY;
   }
 
+  /** A snapshot: leaving rooms while iterating it is fine. */
   roomsOf(clientId: string): ReadonlySet<string> {
-    return this.#roomsByClient.get(clientId) ?? EMPTY;
+    return this.#roomsByClient.get(clientId);
   }
 
   get size(): number {

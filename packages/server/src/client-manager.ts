@@ -1,4 +1,5 @@
 import type { AuthUser, UserId } from '@roomcast/protocol';
+import { CompactMultimap } from '@roomcast/rooms';
 import type { WebSocket } from 'ws';
 
 /** A client connected to this node. App metadata set with `updateClient` sits beside the fields. */
@@ -24,7 +25,7 @@ const RESERVED = new Set(['clientId', 'ws', 'user', 'username', 'ip', 'connected
  */
 export class ClientManager {
   readonly #clients = new Map<string, ConnectedClient>();
-  readonly #byUser = new Map<UserId, Set<string>>();
+  readonly #byUser = new CompactMultimap<UserId, string>();
 
   add(client: ConnectedClient): void {
     this.#clients.set(client.clientId, client);
@@ -47,9 +48,9 @@ export class ClientManager {
     return this.#clients.values();
   }
 
-  /** The clients of one user on this node. */
+  /** The clients of one user on this node (a snapshot). */
   getClientIdsOfUser(userId: UserId): ReadonlySet<string> {
-    return this.#byUser.get(userId) ?? EMPTY;
+    return this.#byUser.get(userId);
   }
 
   /**
@@ -78,21 +79,10 @@ export class ClientManager {
   }
 
   #indexUser(clientId: string, userId: UserId | undefined): void {
-    if (userId === undefined) return;
-    let ids = this.#byUser.get(userId);
-    if (!ids) {
-      ids = new Set();
-      this.#byUser.set(userId, ids);
-    }
-    ids.add(clientId);
+    if (userId !== undefined) this.#byUser.add(userId, clientId);
   }
 
   #unindexUser(clientId: string, userId: UserId | undefined): void {
-    if (userId === undefined) return;
-    const ids = this.#byUser.get(userId);
-    ids?.delete(clientId);
-    if (ids?.size === 0) this.#byUser.delete(userId);
+    if (userId !== undefined) this.#byUser.delete(userId, clientId);
   }
 }
-
-const EMPTY: ReadonlySet<string> = new Set();

@@ -12,16 +12,22 @@ export class Heartbeat {
   readonly #logger: Logger;
   readonly #lastPong = new WeakMap<object, number>();
   readonly #timers: NodeJS.Timeout[] = [];
+  readonly #onPong: (this: object) => void;
 
   constructor(clients: ClientManager, logger: Logger) {
     this.#clients = clients;
     this.#logger = logger;
+    const lastPong = this.#lastPong;
+    // One listener for every socket (`this` is the socket), not a closure per connection.
+    this.#onPong = function onPong(this: object) {
+      lastPong.set(this, Date.now());
+    };
   }
 
   /** Call for each new socket: pongs mark it alive. */
-  track(ws: { on(event: 'pong', listener: () => void): unknown }): void {
+  track(ws: { on(event: 'pong', listener: (this: object) => void): unknown }): void {
     this.#lastPong.set(ws, Date.now());
-    ws.on('pong', () => this.#lastPong.set(ws, Date.now()));
+    ws.on('pong', this.#onPong);
   }
 
   start(heartbeat: HeartbeatOptions | false, inactive: InactiveClientsOptions): void {

@@ -15,7 +15,7 @@ import {
 } from '@roomcast/protocol';
 import { createRoomSettings, MemoryHistory, MemoryRoomStore, RoomIndex } from '@roomcast/rooms';
 import { loadSubscribersFromDirectory, SubscriberDispatcher } from '@roomcast/subscribers';
-import { WebSocket, WebSocketServer as WsServer } from 'ws';
+import { type RawData, WebSocket, WebSocketServer as WsServer } from 'ws';
 import {
   Broadcaster,
   type BroadcastToAllOptions,
@@ -75,6 +75,11 @@ export class WebSocketServer {
   readonly #subscribers: SubscriberDispatcher;
   readonly #receiver: BusListener;
   readonly #byWs = new WeakMap<WebSocket, ConnectedClient>();
+  /**
+   * One set of listeners for every socket, with the socket as `this`: closures per connection
+   * would cost every idle client a few hundred bytes.
+   */
+  readonly #socketListeners = this.#createSocketListeners();
   readonly #perIp = new Map<string, number>();
   readonly #wss: WsServer;
   #http:
@@ -332,7 +337,7 @@ export class WebSocketServer {
   }
 
   async #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, path: string): Promise<void> {
-    socket.on('error', () => socket.destroy());
+    socket.on('error', destroySocket);
     const decision = await checkUpgrade(request, socket, {
       path,
       allowedOrigins: this.#resolved.allowedOrigins,
@@ -366,12 +371,9 @@ export class WebSocketServer {
     this.#perIp.set(ip, (this.#perIp.get(ip) ?? 0) + 1);
     this.#metrics.connectionsTotal++;
     this.#heartbeat.track(ws);
-    ws.on('message', (data, isBinary) => void this.#pipeline.handle(client, data, isBinary));
-    ws.on('error', error => {
-      this.#resolved.logger.warn({ err: error, clientId }, 'socket error');
-      this.#options.events?.onError?.({ error, clientId });
-    });
-    ws.once('close', (code, reason) => void this.#disconnected(client, code, reason.toString()));
+    ws.on('message', this.#socketListeners.message);
+    ws.on('error', this.#socketListeners.error);
+    ws.on('close', this.#socketListeners.close);
     this.sendClientMessage(ws, {
       type: 'system',
       action: 'connected',
@@ -409,6 +411,25 @@ export class WebSocketServer {
         data: { userId: user.userId, message: 'Authenticated' },
       });
     }
+  }
+
+  #createSocketListeners() {
+    const server = this;
+    return {
+      message(this: WebSocket, data: RawData, isBinary: boolean): void {
+        const client = server.#byWs.get(this);
+        if (client) void server.#pipeline.handle(client, data, isBinary);
+      },
+      error(this: WebSocket, error: Error): void {
+        const clientId = server.#byWs.get(this)?.clientId;
+        server.#resolved.logger.warn({ err: error, clientId }, 'socket error');
+        if (clientId) server.#options.events?.onError?.({ error, clientId });
+      },
+      close(this: WebSocket, code: number, reason: Buffer): void {
+        const client = server.#byWs.get(this);
+        if (client) void server.#disconnected(client, code, reason.toString());
+      },
+    };
   }
 
   async #disconnected(client: ConnectedClient, code: number, reason: string): Promise<void> {
@@ -466,4 +487,8 @@ export class WebSocketServer {
 
 function pathnameOf(request: IncomingMessage): string {
   return new URL(request.url ?? '/', 'http://localhost').pathname;
+}
+
+function destroySocket(this: Duplex): void {
+  this.destroy();
 }
