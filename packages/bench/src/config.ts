@@ -1,7 +1,7 @@
 /** Sizes of every scenario. `full` is what `pnpm bench` runs; `quick` is for trying changes. */
 export interface BenchConfig {
   runs: number;
-  /** Broadcasts before the measured runs, so every system is past its JIT warm-up. */
+  /** Latency: broadcasts before the measured ones (fan-out warms up with one unmeasured run). */
   warmupBroadcasts: number;
   fanOut: { roomSize: number; broadcasts: number }[];
   cluster: { roomSize: number; broadcasts: number };
