@@ -38,7 +38,7 @@ async function drained(pace) {
     await new Promise(resolve => setTimeout(resolve, 5));
     // A socket that never drains is a bug worth seeing in the test's output, not just a timeout.
     if (Date.now() - since > 10_000) {
-      console.error('broadcast-node: a client has not drained in 10 s', socketStates());
+      process.stderr.write(`broadcast-node: a client has not drained in 10 s: ${socketStates()}\n`);
       return;
     }
   }
@@ -51,10 +51,11 @@ function backlog(pace) {
 }
 
 function socketStates() {
-  return [...server.clientManager.getClients()].map(({ ws }) => {
+  const states = [...server.clientManager.getClients()].map(({ ws }) => {
     const state = ws._socket._writableState;
     return { bufferedAmount: ws.bufferedAmount, corked: state.corked, writing: state.writing };
   });
+  return JSON.stringify(states);
 }
 
 process.on('disconnect', () => process.exit(0));
