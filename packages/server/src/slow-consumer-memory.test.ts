@@ -48,21 +48,27 @@ it('keeps the server’s memory bounded while a reader stalls through 20 MB of b
   };
   try {
     const url = (await reply('url')) as string;
-    const [slowCount, fastCount] = [await counter(url), await counter(url)];
+    const [fastCount, warmCount] = [await counter(url), await counter(url)];
     // Fails at once, not at the timeout, if the reading client is ever taken for a slow one.
     const fastClosed = fastCount.closed.then(code => {
       throw new Error(`the reading client was closed (${code})`);
     });
     const fastReaches = (count: number) => Promise.race([fastCount.reach(count), fastClosed]);
 
-    // Warm up with both clients reading (30 MB), so the heap and buffers reach their working
+    // Warm up with two clients reading (30 MB each), so the heap and buffers reach their working
     // size before the baseline is taken.
     const warmup = 3_000;
     child.send({ broadcast: { count: warmup, bytes: BYTES, pace: 'every' } });
-    await Promise.all([reply('done', 1), slowCount.reach(warmup), fastReaches(warmup)]);
+    await Promise.all([reply('done', 1), warmCount.reach(warmup), fastReaches(warmup)]);
+    warmCount.ws.close();
+    await warmCount.closed;
 
-    const slowSocket = (slowCount.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
-    slowSocket.pause();
+    // The stalled client is a new one that never reads. One that had read 30 MB would have a
+    // receive window grown by the kernel (tcp_rmem allows 32 MB on some machines) that could
+    // swallow all 20 MB without the server ever seeing a backlog. ws.pause(), not its socket's:
+    // ws resumes the socket by itself when its parser drains.
+    const stalled = await counter(url);
+    stalled.ws.pause();
     const count = 2_000; // 20 MB
     child.send({ broadcast: { count, bytes: BYTES, pace: 'fastest' } });
     const done = (await reply('done', 2)) as { baselineRss: number; peakRss: number; dropped: number };
@@ -70,8 +76,8 @@ it('keeps the server’s memory bounded while a reader stalls through 20 MB of b
     await fastReaches(warmup + count);
     expect(fastCount.received).toBe(warmup + count);
     expect(peakRss - baselineRss).toBeLessThan(DEFAULT_LIMITS.maxBufferedBytes * 2);
-    slowSocket.resume();
-    expect(await slowCount.closed).toBe(4009);
+    stalled.ws.resume();
+    expect(await stalled.closed).toBe(4009);
     fastCount.ws.close();
   } finally {
     child.kill();

@@ -45,7 +45,9 @@ async function drained(pace) {
 }
 
 function backlog(pace) {
-  const open = [...server.clientManager.getClients()].map(({ ws }) => ws.bufferedAmount);
+  const open = [...server.clientManager.getClients()]
+    .filter(({ ws }) => ws.readyState === ws.OPEN)
+    .map(({ ws }) => ws.bufferedAmount);
   if (open.length === 0) return 0;
   return pace === 'every' ? Math.max(...open) : Math.min(...open);
 }
