@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -15,7 +16,10 @@ import { NetworkRelay } from '../../../test-support/network-relay';
 import { type ChatProcess, startChat } from './chat-process';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const screenshot = join(here, '..', '..', '..', 'docs', 'chat.png');
+// The README's screenshot is refreshed on request; other runs leave the working tree alone.
+const screenshot = process.env.UPDATE_SCREENSHOT
+  ? join(here, '..', '..', '..', 'docs', 'chat.png')
+  : join(tmpdir(), `roomcast-chat-${process.pid}.png`);
 const clientBuild = join(
   dirname(createRequire(import.meta.url).resolve('@roomcast/client/package.json')),
   'dist',
@@ -102,6 +106,7 @@ describe('chat on two workers sharing Redis, in real Chromium', () => {
 
     mkdirSync(dirname(screenshot), { recursive: true });
     await ada.screenshot({ path: screenshot });
+    if (!process.env.UPDATE_SCREENSHOT) rmSync(screenshot);
     for (const page of [ada, bob, cy]) await page.close();
   });
 
