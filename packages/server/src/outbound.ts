@@ -7,8 +7,8 @@ import type { PreparedFrame } from './prepared-frame';
 const TEXT = { binary: false } as const;
 
 /**
- * How many bytes a socket may hold corked before they are written mid-turn. It bounds what a
- * stalled client can cost beyond `maxBufferedBytes` and is the size of one kernel write anyway.
+ * A corked socket holding this many bytes is written at once, mid-turn: big turns still leave
+ * in a few large writes, and a stalled client is found before it holds much beyond its limit.
  */
 const MAX_CORKED_BYTES = 16 * 1024;
 
@@ -19,15 +19,15 @@ const MAX_CORKED_BYTES = 16 * 1024;
  * corked (close frames, pings) stays in order behind the frames.
  *
  * It also keeps slow consumers from holding unbounded memory: a client that has not read
- * `maxBufferedBytes` is closed with 4009 or skipped (and counted). Bytes corked this turn are
- * ours, not the client's, so they do not count toward its limit.
+ * `maxBufferedBytes` is closed with 4009 or skipped (and counted), so a stalled client holds at
+ * most the limit, `MAX_CORKED_BYTES` and one frame.
  */
 export class Outbound {
   readonly #metrics: Metrics;
   readonly #limits: Limits;
   readonly #logger: Logger;
-  /** The sockets corked this turn, each with what its client had not read when it was corked. */
-  readonly #corked = new Map<WebSocket, number>();
+  /** The sockets corked this turn. */
+  #corked: Socket[] = [];
 
   constructor(metrics: Metrics, limits: Limits, logger: Logger) {
     this.#metrics = metrics;
@@ -40,8 +40,7 @@ export class Outbound {
     if (ws.readyState !== WebSocket.OPEN) return false;
     const socket = rawSocket(ws);
     if (!socket) return this.#sendUncorked(ws, frame, clientId);
-    const unread = this.#cork(ws, socket);
-    if (unread >= this.#limits.maxBufferedBytes) {
+    if (!this.#corkHasRoom(ws, socket)) {
       this.#slowConsumer(ws, clientId);
       return false;
     }
@@ -53,28 +52,30 @@ export class Outbound {
     return true;
   }
 
-  /** Corks the socket for the rest of this turn; returns the bytes its client has not read. */
-  #cork(ws: WebSocket, socket: Socket): number {
-    const unread = this.#corked.get(ws);
-    if (unread === undefined) {
-      if (this.#corked.size === 0) process.nextTick(this.#uncorkAll);
+  /**
+   * Keeps the socket corked for the rest of this turn. False when its client has not read
+   * `maxBufferedBytes`: checked at the socket's first frame of the turn and whenever what it
+   * holds is written early, never against bytes still corked (those are ours, not the client's).
+   */
+  #corkHasRoom(ws: WebSocket, socket: Socket): boolean {
+    // ws corks only inside its own synchronous writes: corked here means corked by this turn.
+    if (socket.writableCorked === 0) {
+      if (this.#corked.length === 0) process.nextTick(this.#uncorkAll);
       socket.cork();
-      const buffered = ws.bufferedAmount;
-      this.#corked.set(ws, buffered);
-      return buffered;
+      this.#corked.push(socket);
+    } else if (socket.writableLength >= MAX_CORKED_BYTES) {
+      socket.uncork();
+      socket.cork();
+    } else {
+      return true;
     }
-    if (ws.bufferedAmount - unread < MAX_CORKED_BYTES) return unread;
-    // Write what this turn corked so far: whatever the kernel does not take is now unread.
-    socket.uncork();
-    socket.cork();
-    const buffered = ws.bufferedAmount;
-    this.#corked.set(ws, buffered);
-    return buffered;
+    return ws.bufferedAmount < this.#limits.maxBufferedBytes;
   }
 
   readonly #uncorkAll = (): void => {
-    for (const ws of this.#corked.keys()) rawSocket(ws)?.uncork();
-    this.#corked.clear();
+    const sockets = this.#corked;
+    this.#corked = [];
+    for (const socket of sockets) socket.uncork();
   };
 
   #sendUncorked(ws: WebSocket, frame: PreparedFrame, clientId: string | undefined): boolean {
