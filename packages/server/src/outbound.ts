@@ -39,7 +39,6 @@ export class Outbound {
   send(ws: WebSocket, frame: PreparedFrame, clientId?: string): boolean {
     if (ws.readyState !== WebSocket.OPEN) return false;
     const socket = rawSocket(ws);
-    if (!socket) return this.#sendUncorked(ws, frame, clientId);
     if (!this.#corkHasRoom(ws, socket)) {
       this.#slowConsumer(ws, clientId);
       return false;
@@ -78,16 +77,6 @@ export class Outbound {
     for (const socket of sockets) socket.uncork();
   };
 
-  #sendUncorked(ws: WebSocket, frame: PreparedFrame, clientId: string | undefined): boolean {
-    if (ws.bufferedAmount >= this.#limits.maxBufferedBytes) {
-      this.#slowConsumer(ws, clientId);
-      return false;
-    }
-    ws.send(frame.payload, TEXT);
-    this.#metrics.messagesOut++;
-    return true;
-  }
-
   #slowConsumer(ws: WebSocket, clientId: string | undefined): void {
     this.#metrics.dropped++;
     if (this.#limits.slowConsumer === 'drop') return;
@@ -98,7 +87,10 @@ export class Outbound {
   }
 }
 
-/** ws has no public cork or raw write; its `_socket` is the connection's net.Socket. */
-function rawSocket(ws: WebSocket): Socket | undefined {
-  return (ws as unknown as { _socket?: Socket })._socket;
+/**
+ * ws has no public cork or raw write; its `_socket` is the connection's net.Socket, set before
+ * the WebSocket is OPEN.
+ */
+function rawSocket(ws: WebSocket): Socket {
+  return (ws as unknown as { _socket: Socket })._socket;
 }
