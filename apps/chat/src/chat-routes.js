@@ -51,6 +51,8 @@ export function chatRoutes(server) {
           roomName,
           excludeClientId: clientId,
           data: { type: 'chat', action: 'typing', data: { roomName, from } },
+          // A typing line is for now only: never stored, never replayed after a reload.
+          ephemeral: true,
         });
       },
     },

@@ -1,8 +1,8 @@
 export { AuthFailure } from './auth-failure';
 export { tokenFingerprint } from './fingerprint';
-export { createJwtAuthenticator } from './jwt-authenticator';
+export { createJwtAuthenticator, WEAK_SECRET_CODE } from './jwt-authenticator';
 export type { JwtAlgorithm, KeyInput } from './key-material';
-export { JWT_ALGORITHMS } from './key-material';
+export { JWT_ALGORITHMS, MIN_HMAC_SECRET_BYTES } from './key-material';
 export type { JwtAuthenticatorOptions } from './options';
 export { DEFAULT_JWT_OPTIONS } from './options';
 export type {

@@ -12,20 +12,27 @@ const ec = {
   ES512: generateKeyPairSync('ec', { namedCurve: 'P-521' }),
 };
 const rsaPublicPem = rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+const SECRET = 'hs256-test-secret-of-32-bytes!!!';
 const now = () => Math.floor(Date.now() / 1000);
 
 describe('createJwtAuthenticator: algorithm families', () => {
   it.each(['HS256', 'HS384', 'HS512'] as const)(
     'verifies %s tokens signed with the shared secret',
     async alg => {
-      const auth = createJwtAuthenticator({ secret: 'shared-secret', algorithms: [alg] });
-      const token = signToken({ sub: 'u1' }, { secret: 'shared-secret', algorithm: alg });
+      const auth = createJwtAuthenticator({
+        secret: 'hs512-shared-test-secret-of-64-bytes-long-enough-for-any-hmac!!!',
+        algorithms: [alg],
+      });
+      const token = signToken(
+        { sub: 'u1' },
+        { secret: 'hs512-shared-test-secret-of-64-bytes-long-enough-for-any-hmac!!!', algorithm: alg },
+      );
       await expect(auth.verify(token)).resolves.toMatchObject({ userId: 'u1', payload: { sub: 'u1' } });
     },
   );
 
   it('accepts a Buffer secret', async () => {
-    const secret = Buffer.from('0123456789abcdef0123456789abcdef', 'hex');
+    const secret = Buffer.from('0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef', 'hex');
     const auth = createJwtAuthenticator({ secret });
     const token = signToken({ sub: 'u2' }, { secret });
     await expect(auth.verify(token)).resolves.toMatchObject({ userId: 'u2' });
@@ -60,7 +67,7 @@ describe('createJwtAuthenticator: algorithm families', () => {
 });
 
 describe('createJwtAuthenticator: the user it resolves', () => {
-  const secret = 'claims-secret';
+  const secret = 'claims-secret-of-at-least-32-bytes';
   const auth = createJwtAuthenticator({ secret });
 
   it('copies email when the claim is a string, and expiresAt from exp', async () => {
@@ -110,7 +117,7 @@ describe('createJwtAuthenticator: the user it resolves', () => {
 });
 
 describe('createJwtAuthenticator: clock tolerance', () => {
-  const secret = 'clock-secret';
+  const secret = 'clock-secret-of-at-least-32-bytes!';
 
   it('accepts a token expired within clockToleranceSec and refuses it without', async () => {
     const token = signToken({ sub: 'u1', exp: now() - 5 }, { secret });
@@ -131,19 +138,21 @@ describe('createJwtAuthenticator: clock tolerance', () => {
 
 describe('createJwtAuthenticator: server settings', () => {
   it('passes required and loginTimeoutMs through, with the documented defaults', () => {
-    const defaults = createJwtAuthenticator({ secret: 's' });
+    const defaults = createJwtAuthenticator({ secret: SECRET });
     expect(defaults).toMatchObject({ required: false, loginTimeoutMs: 10_000 });
     expect(DEFAULT_JWT_OPTIONS).toMatchObject({
       algorithms: ['HS256'],
       clockToleranceSec: 0,
       userIdClaim: 'sub',
     });
-    const strict = createJwtAuthenticator({ secret: 's', required: true, loginTimeoutMs: 2_500 });
+    const strict = createJwtAuthenticator({ secret: SECRET, required: true, loginTimeoutMs: 2_500 });
     expect(strict).toMatchObject({ required: true, loginTimeoutMs: 2_500 });
   });
 
   it('works when verify is called detached from the authenticator', async () => {
-    const { verify } = createJwtAuthenticator({ secret: 's' });
-    await expect(verify(signToken({ sub: 'u1' }, { secret: 's' }))).resolves.toMatchObject({ userId: 'u1' });
+    const { verify } = createJwtAuthenticator({ secret: SECRET });
+    await expect(verify(signToken({ sub: 'u1' }, { secret: SECRET }))).resolves.toMatchObject({
+      userId: 'u1',
+    });
   });
 });

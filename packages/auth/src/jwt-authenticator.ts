@@ -25,6 +25,11 @@ import { type JwtAuthenticatorOptions, type ResolvedJwtOptions, resolveJwtOption
  */
 export function createJwtAuthenticator(options: JwtAuthenticatorOptions): Authenticator {
   const resolved = resolveJwtOptions(options);
+  // Once, here at start-up: a short secret is accepted (down to 16 bytes), but said so.
+  if (resolved.weakSecret !== undefined) {
+    if (options.logger) options.logger.warn({ code: WEAK_SECRET_CODE }, resolved.weakSecret);
+    else process.emitWarning(resolved.weakSecret, { code: WEAK_SECRET_CODE });
+  }
   return Object.freeze({
     required: resolved.required,
     loginTimeoutMs: resolved.loginTimeoutMs,
@@ -33,6 +38,9 @@ export function createJwtAuthenticator(options: JwtAuthenticatorOptions): Authen
     },
   });
 }
+
+/** The `code` of the weak-secret warning, to find or filter it (`process.on('warning')`). */
+export const WEAK_SECRET_CODE = 'ROOMCAST_WEAK_JWT_SECRET';
 
 function verifyToken(token: unknown, options: ResolvedJwtOptions): AuthUser {
   if (typeof token !== 'string' || token === '') throw authFailure(AuthFailure.MISSING);

@@ -5,7 +5,7 @@ import { AuthFailure } from './auth-failure';
 import { createJwtAuthenticator } from './jwt-authenticator';
 import { signToken } from './sign-token';
 
-const secret = 'the-real-secret';
+const secret = 'the-real-secret-of-at-least-32-bytes';
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const otherRsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -81,7 +81,7 @@ describe('createJwtAuthenticator: rejections', () => {
     const [header, , signature] = signToken({ sub: 'u1' }, good).split('.');
     const forged = `${header}.${b64url({ sub: 'admin', iss: 'chat', aud: 'ws' })}.${signature}`;
     expect((await rejection(hs, forged)).message).toBe(AuthFailure.BAD_SIGNATURE);
-    const otherSecret = signToken({ sub: 'u1' }, { ...good, secret: 'another-secret' });
+    const otherSecret = signToken({ sub: 'u1' }, { ...good, secret: 'another-secret-of-at-least-32-bytes' });
     expect((await rejection(hs, otherSecret)).message).toBe(AuthFailure.BAD_SIGNATURE);
     const otherKey = signToken({ sub: 'u1' }, { privateKey: otherRsa.privateKey, algorithm: 'RS256' });
     expect((await rejection(rs, otherKey)).message).toBe(AuthFailure.BAD_SIGNATURE);

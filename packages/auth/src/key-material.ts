@@ -66,13 +66,50 @@ export function checkAlgorithms(value: unknown, where: string): readonly JwtAlgo
   return Object.freeze(algorithms);
 }
 
+/**
+ * The shortest HMAC secret accepted. Anyone holding one token can test guesses of the secret
+ * offline, as fast as their hardware hashes: a short secret is a forgeable one.
+ */
+export const MIN_HMAC_SECRET_BYTES = 16;
+
+/** RFC 7518 section 3.2: an HMAC key must be at least as long as the hash output. */
+const HMAC_KEY_BYTES: Readonly<Record<string, number>> = { HS256: 32, HS384: 48, HS512: 64 };
+
+const GENERATE_SECRET = `node -e "console.log(require('node:crypto').randomBytes(32).toString('base64url'))"`;
+
 /** Turns a shared secret into a secret KeyObject (strings as UTF-8, like jsonwebtoken). */
 export function toSecretKey(secret: unknown, where: string): KeyObject {
   const bytes = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret;
   if (!(bytes instanceof Uint8Array) || bytes.length === 0) {
     throw new TypeError(`${where}: secret must be a non-empty string or Buffer (is JWT_SECRET_KEY set?).`);
   }
+  if (bytes.length < MIN_HMAC_SECRET_BYTES) {
+    throw new TypeError(
+      `${where}: the secret is ${bytes.length} bytes; HMAC secrets must be at least ${MIN_HMAC_SECRET_BYTES} ` +
+        `(32 or more for HS256, RFC 7518 section 3.2), or one token is enough to guess it offline. ` +
+        `Generate one with: ${GENERATE_SECRET}`,
+    );
+  }
   return createSecretKey(bytes);
+}
+
+/**
+ * Why `key` is weaker than RFC 7518 section 3.2 asks for the listed HMAC algorithms (shorter than
+ * their hash), or undefined when it is not. Accepted, but worth a warning at start-up.
+ */
+export function weakSecretWarning(
+  key: KeyObject,
+  algorithms: readonly JwtAlgorithm[],
+  where: string,
+): string | undefined {
+  if (key.type !== 'secret') return undefined;
+  const size = key.symmetricKeySize ?? 0;
+  const needed = Math.max(0, ...algorithms.map(algorithm => HMAC_KEY_BYTES[algorithm] ?? 0));
+  if (size >= needed) return undefined;
+  return (
+    `${where}: the secret is ${size} bytes; RFC 7518 section 3.2 asks for at least ${needed} for ` +
+    `${algorithms.join(', ')} (the hash size). Use a longer random secret: ${GENERATE_SECRET}`
+  );
 }
 
 /** Turns a PEM public key or KeyObject into a public KeyObject that fits every algorithm. */

@@ -12,6 +12,8 @@ const pem = (
   type: 'spki' | 'pkcs8',
 ) => key.export({ type, format: 'pem' }).toString();
 
+const SECRET = 'hs256-test-secret-of-32-bytes!!!';
+
 /** For options a TypeScript user cannot write but a JavaScript user (or an unset env var) can. */
 const loose = (options: Record<string, unknown>) => options as unknown as JwtAuthenticatorOptions;
 
@@ -21,14 +23,14 @@ describe('createJwtAuthenticator: misused options throw a TypeError that says wh
     ['neither secret nor publicKey', {}, /either secret .* or publicKey/],
     ['an unset secret env var', { secret: undefined }, /either secret/],
     ['an empty secret', { secret: '' }, /non-empty string or Buffer/],
-    ['both secret and publicKey', { secret: 's', publicKey: pem(p256.publicKey, 'spki') }, /not both/],
-    ["'none' in algorithms", { secret: 's', algorithms: ['HS256', 'none'] }, /'none' is not allowed/],
-    ['an unknown algorithm', { secret: 's', algorithms: ['HS1'] }, /unknown algorithm HS1; use one of/],
-    ['an empty algorithm list', { secret: 's', algorithms: [] }, /non-empty array/],
-    ['HMAC mixed with RSA', { secret: 's', algorithms: ['HS256', 'RS256'] }, /do not mix/],
+    ['both secret and publicKey', { secret: SECRET, publicKey: pem(p256.publicKey, 'spki') }, /not both/],
+    ["'none' in algorithms", { secret: SECRET, algorithms: ['HS256', 'none'] }, /'none' is not allowed/],
+    ['an unknown algorithm', { secret: SECRET, algorithms: ['HS1'] }, /unknown algorithm HS1; use one of/],
+    ['an empty algorithm list', { secret: SECRET, algorithms: [] }, /non-empty array/],
+    ['HMAC mixed with RSA', { secret: SECRET, algorithms: ['HS256', 'RS256'] }, /do not mix/],
     [
       'an asymmetric algorithm with only a secret',
-      { secret: 's', algorithms: ['RS256'] },
+      { secret: SECRET, algorithms: ['RS256'] },
       /needs a publicKey/,
     ],
     ['HS256 with a public key', { publicKey: p256.publicKey, algorithms: ['HS256'] }, /instead of HS/],
@@ -62,21 +64,25 @@ describe('createJwtAuthenticator: misused options throw a TypeError that says wh
     ],
     [
       'a negative loginTimeoutMs',
-      { secret: 's', loginTimeoutMs: -1 },
+      { secret: SECRET, loginTimeoutMs: -1 },
       /loginTimeoutMs must be a whole number/,
     ],
-    ['a fractional loginTimeoutMs', { secret: 's', loginTimeoutMs: 1.5 }, /loginTimeoutMs/],
-    ['a negative clockToleranceSec', { secret: 's', clockToleranceSec: -1 }, /clockToleranceSec must be/],
+    ['a fractional loginTimeoutMs', { secret: SECRET, loginTimeoutMs: 1.5 }, /loginTimeoutMs/],
+    ['a negative clockToleranceSec', { secret: SECRET, clockToleranceSec: -1 }, /clockToleranceSec must be/],
     [
       'an infinite clockToleranceSec',
-      { secret: 's', clockToleranceSec: Number.POSITIVE_INFINITY },
+      { secret: SECRET, clockToleranceSec: Number.POSITIVE_INFINITY },
       /clockToleranceSec/,
     ],
-    ['a non-boolean required', { secret: 's', required: 'yes' }, /required must be true or false/],
-    ['an empty userIdClaim', { secret: 's', userIdClaim: '' }, /userIdClaim must be a non-empty claim name/],
-    ['an empty emailClaim', { secret: 's', emailClaim: '' }, /emailClaim/],
-    ['an empty issuer list', { secret: 's', issuer: [] }, /issuer must be/],
-    ['an empty audience list', { secret: 's', audience: [] }, /audience must be/],
+    ['a non-boolean required', { secret: SECRET, required: 'yes' }, /required must be true or false/],
+    [
+      'an empty userIdClaim',
+      { secret: SECRET, userIdClaim: '' },
+      /userIdClaim must be a non-empty claim name/,
+    ],
+    ['an empty emailClaim', { secret: SECRET, emailClaim: '' }, /emailClaim/],
+    ['an empty issuer list', { secret: SECRET, issuer: [] }, /issuer must be/],
+    ['an empty audience list', { secret: SECRET, audience: [] }, /audience must be/],
   ])('throws for %s', (_, options, message) => {
     const create = () => createJwtAuthenticator(loose(options as Record<string, unknown>));
     expect(create).toThrow(TypeError);
@@ -93,7 +99,7 @@ describe('createJwtAuthenticator: misused options throw a TypeError that says wh
       createJwtAuthenticator({ publicKey: pem(rsa.publicKey, 'spki'), algorithms: ['RS256', 'PS512'] }),
     ).not.toThrow();
     expect(() =>
-      createJwtAuthenticator({ secret: Buffer.from('s'), algorithms: ['HS256', 'HS512'] }),
+      createJwtAuthenticator({ secret: Buffer.alloc(64, 1), algorithms: ['HS256', 'HS512'] }),
     ).not.toThrow();
   });
 });

@@ -1,6 +1,14 @@
 import type { KeyObject } from 'node:crypto';
+import type { Logger } from '@roomcast/protocol';
 import type { Algorithm, VerifyOptions } from 'jsonwebtoken';
-import { checkAlgorithms, type JwtAlgorithm, type KeyInput, toPublicKey, toSecretKey } from './key-material';
+import {
+  checkAlgorithms,
+  type JwtAlgorithm,
+  type KeyInput,
+  toPublicKey,
+  toSecretKey,
+  weakSecretWarning,
+} from './key-material';
 import { statelessRegExp } from './stateless-regexp';
 
 interface JwtCommonOptions {
@@ -23,6 +31,8 @@ interface JwtCommonOptions {
   userIdClaim?: string;
   /** The claim copied to `user.email` when it is a string. Default `'email'`. */
   emailClaim?: string;
+  /** Where the start-up warning about a short secret goes. Default: `process.emitWarning`. */
+  logger?: Pick<Logger, 'warn'>;
 }
 
 /** Exactly one of `secret` (HS*) or `publicKey` (RS*, PS*, ES*). */
@@ -46,6 +56,8 @@ export interface ResolvedJwtOptions {
   loginTimeoutMs: number;
   userIdClaim: string;
   emailClaim: string;
+  /** Set when the secret is shorter than RFC 7518 asks for its algorithms. */
+  weakSecret: string | undefined;
 }
 
 const WHERE = 'createJwtAuthenticator';
@@ -64,6 +76,9 @@ export function resolveJwtOptions(options: JwtAuthenticatorOptions): ResolvedJwt
     throw new TypeError(
       `${WHERE}: pass secret or publicKey, not both; one authenticator verifies with one key.`,
     );
+  }
+  if (options.logger !== undefined && typeof options.logger?.warn !== 'function') {
+    throw new TypeError(`${WHERE}: logger must have a warn method (a pino or console-like logger).`);
   }
   const algorithms = checkAlgorithms(options.algorithms ?? DEFAULT_JWT_OPTIONS.algorithms, WHERE);
   let key: KeyObject;
@@ -109,6 +124,7 @@ export function resolveJwtOptions(options: JwtAuthenticatorOptions): ResolvedJwt
     loginTimeoutMs,
     userIdClaim: claimName(options.userIdClaim, 'userIdClaim', DEFAULT_JWT_OPTIONS.userIdClaim),
     emailClaim: claimName(options.emailClaim, 'emailClaim', DEFAULT_JWT_OPTIONS.emailClaim),
+    weakSecret: weakSecretWarning(key, algorithms, WHERE),
   };
 }
 

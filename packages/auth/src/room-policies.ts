@@ -1,4 +1,4 @@
-import type { AuthUser } from '@roomcast/protocol';
+import { type AuthUser, userIdKey } from '@roomcast/protocol';
 import { statelessRegExp } from './stateless-regexp';
 
 /** The part of the server's client a policy reads; the server's own client type fits it. */
@@ -53,7 +53,7 @@ export function userRoomPolicy(options: UserRoomPolicyOptions): RoomPolicy {
   return function userRoom({ client, roomName }) {
     if (!roomName.startsWith(prefix)) return true;
     const user = client.user;
-    return user !== undefined && String(user.userId) === roomName.slice(prefix.length);
+    return user !== undefined && userIdKey(user.userId) === roomName.slice(prefix.length);
   };
 }
 

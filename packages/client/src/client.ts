@@ -1,17 +1,22 @@
 import {
   type ClientFrame,
   CloseCode,
+  type ErrorBody,
   ErrorCode,
   type ErrorReplyFrame,
+  isAnswerFrame,
+  isRoomcastError,
   type JoinRoomData,
   type JoinRoomReply,
   type LeaveRoomReply,
   type PushFrame,
-  type RequestId,
+  type ReplyFrame,
   RoomcastError,
   type RouteMap,
   type ServerFrame,
   SystemRoute,
+  TERMINAL_CLOSE_CODES,
+  type UnreadableFrameError,
 } from '@roomcast/protocol';
 import { Connection } from './connection';
 import { type ClientEvents, Emitter, type MessageHandler, type Unsubscribe } from './emitter';
@@ -24,7 +29,7 @@ import {
   type WebSocketLike,
 } from './options';
 import { PendingRequests } from './pending-requests';
-import { RoomOffsets } from './room-offsets';
+import { RoomTracker } from './room-tracker';
 import type { RouteAction, RouteData, RouteResponse, RouteType } from './typed-routes';
 
 export interface ClientStats {
@@ -34,13 +39,7 @@ export interface ClientStats {
   pendingRequests: number;
 }
 
-export type JoinRoomOptions = Pick<JoinRoomData, 'username' | 'since' | 'rewind'>;
-
-interface RoomState {
-  username: string | undefined;
-  /** What the room has shown; its latest offset is the `since` of the rejoin after a reconnect. */
-  offsets: RoomOffsets;
-}
+export type JoinRoomOptions = Pick<JoinRoomData, 'username' | 'since' | 'epoch' | 'rewind'>;
 
 const disconnected = (message: string) => new RoomcastError(ErrorCode.DISCONNECTED, message);
 
@@ -63,7 +62,7 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
   readonly #pending = new PendingRequests();
   readonly #queue: OfflineQueue;
   readonly #handlers = new Map<string, Set<MessageHandler<never>>>();
-  readonly #rooms = new Map<string, RoomState>();
+  readonly #rooms = new RoomTracker(room => this.events.emit('roomNotRecovered', { room }));
   #connection: Connection | undefined;
   #ready = false;
   #closed = false;
@@ -97,7 +96,7 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
     return this.#connection?.socket;
   }
   get rooms(): string[] {
-    return [...this.#rooms.keys()];
+    return this.#rooms.names();
   }
   get stats(): ClientStats {
     return { dropped: this.#queue.dropped, queued: this.#queue.size, pendingRequests: this.#pending.size };
@@ -165,13 +164,13 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
       SystemRoute.joinRoom.action,
       data,
     )) as JoinRoomReply;
-    this.#rooms.set(name, { username, offsets: new RoomOffsets(reply.offset) });
+    this.#rooms.joined(name, username, reply);
     return reply;
   }
 
   leaveRoom(name: string): Promise<LeaveRoomReply> {
     // Forget it first: a reconnect before the reply must not rejoin the room.
-    this.#rooms.delete(name);
+    this.#rooms.left(name);
     const { type, action } = SystemRoute.leaveRoom;
     return this.#request(type, action, { roomName: name }) as Promise<LeaveRoomReply>;
   }
@@ -207,7 +206,7 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
       const failure = error instanceof Error ? error : new Error(String(error));
       this.events.emit('error', failure);
       // A refused token will be refused again: retrying would hammer the server.
-      if (failure instanceof RoomcastError && failure.code !== ErrorCode.TIMEOUT) this.#shutdown(failure);
+      if (isRoomcastError(failure) && failure.code !== ErrorCode.TIMEOUT) this.#shutdown(failure);
       connection.close(CloseCode.NORMAL, 'handshake failed');
       return;
     }
@@ -221,26 +220,22 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
   }
 
   async #rejoin(connection: Connection): Promise<void> {
-    const rejoin = async ([roomName, state]: [string, RoomState]): Promise<void> => {
-      const data: JoinRoomData = { roomName };
-      if (state.username !== undefined) data.username = state.username;
-      if (state.offsets.latest !== undefined) data.since = state.offsets.latest;
+    const rejoin = async (roomName: string): Promise<void> => {
       try {
+        const data = this.#rooms.rejoinData(roomName);
         const reply = (await this.#call(connection, SystemRoute.joinRoom, data)) as JoinRoomReply;
-        // Not recovered: offsets may restart (new history), so the old one would hide new frames.
-        if (reply.recovered !== true) state.offsets.reset(reply.offset);
-        if (reply.recovered === false) this.events.emit('roomNotRecovered', { room: roomName });
+        this.#rooms.rejoined(roomName, reply);
       } catch (error) {
         if (
-          error instanceof RoomcastError &&
+          isRoomcastError(error) &&
           (error.code === ErrorCode.DISCONNECTED || error.code === ErrorCode.TIMEOUT)
         )
           throw error;
-        this.#rooms.delete(roomName);
+        this.#rooms.left(roomName);
         this.events.emit('error', error as Error);
       }
     };
-    await Promise.all([...this.#rooms].map(rejoin));
+    await Promise.all(this.#rooms.names().map(rejoin));
   }
 
   #onClose(connection: Connection, code: number, reason: string): void {
@@ -266,7 +261,7 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
   #stopReason(code: number): string | undefined {
     const { reconnect, getToken } = this.#options;
     if (!reconnect) return undefined;
-    if (code === CloseCode.FORBIDDEN) return 'The server refused this client (4003)';
+    if (TERMINAL_CLOSE_CODES.has(code)) return `The server refused this client (${code})`;
     if (code === CloseCode.TOKEN_EXPIRED && !getToken)
       return 'Token expired (4001) and there is no getToken to renew it';
     if (this.#attempt < reconnect.maxAttempts) return undefined;
@@ -289,35 +284,34 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
     if (frame.type === 'system' && frame.action === 'connected') {
       void this.#handshake(connection, (frame as { data: { clientId: string; nodeId: string } }).data);
     }
-    const { id, error } = frame as { id?: RequestId; error?: unknown };
-    if (
-      id !== undefined &&
-      ('response' in frame || error) &&
-      this.#pending.settle(id, frame as ErrorReplyFrame)
-    )
+    if (isAnswerFrame(frame)) {
+      this.#onAnswer(frame);
       return;
-    if (error || (frame.type === 'error' && frame.action === 'message')) {
-      const body = (error ?? (frame as PushFrame).data) as {
-        code?: ErrorCode;
-        message?: string;
-        error?: string;
-      };
-      this.events.emit(
-        'error',
-        new RoomcastError(body.code ?? ErrorCode.INTERNAL_ERROR, body.message ?? body.error ?? ''),
-      );
     }
-    const push = frame as PushFrame & { response?: unknown };
-    const room = push.room === undefined ? undefined : this.#rooms.get(push.room);
-    if (room && typeof push.offset === 'number' && !room.offsets.accept(push.offset)) return;
+    const push = frame as PushFrame;
+    if (push.room !== undefined && !this.#rooms.accept(push.room, push.offset)) return;
+    this.#rooms.notice(push);
     this.events.emit('message', frame);
-    const data = 'response' in push ? push.response : push.data;
     for (const handler of [...(this.#handlers.get(`${frame.type}\u0000${frame.action}`) ?? [])]) {
       try {
-        (handler as MessageHandler)(data, push);
+        (handler as MessageHandler)(push.data, push);
       } catch (failure) {
         this.events.emit('error', failure as Error);
       }
+    }
+  }
+
+  /**
+   * A frame with `response` or `error` answers something this client sent: it settles its request,
+   * or (a reply to a `send()`, or one whose request timed out) goes to the `message` event, and an
+   * error also to `error`. It never reaches the handlers of its type/action, which are for events.
+   */
+  #onAnswer(frame: ReplyFrame | ErrorReplyFrame | UnreadableFrameError): void {
+    if (frame.id !== undefined && this.#pending.settle(frame.id, frame)) return;
+    this.events.emit('message', frame);
+    if ('error' in frame) {
+      const { code, message } = (frame.error ?? {}) as Partial<ErrorBody>;
+      this.events.emit('error', new RoomcastError(code ?? ErrorCode.INTERNAL_ERROR, message ?? ''));
     }
   }
 

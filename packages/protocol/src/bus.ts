@@ -1,3 +1,4 @@
+import type { StreamPosition } from './contracts';
 import type { UserId } from './frames';
 
 /**
@@ -76,12 +77,26 @@ interface Origin {
  * receiving node writes it to sockets without parsing or re-stringifying it.
  */
 export type BusHeader =
-  | (Origin & { kind: 'room'; room: string; exclude?: string | undefined; offset?: number | undefined })
+  | (Origin & { kind: 'room'; room: string; exclude?: string | undefined })
+  | DurableHeader
   | (Origin & { kind: 'all'; exclude?: string | undefined })
   | (Origin & { kind: 'users'; users: UserId[]; exclude?: string | undefined })
   | (Origin & { kind: 'clients'; clients: string[] })
   | (Origin & { kind: 'disconnect'; client: string; code: number; reason: string })
   | (Origin & { kind: 'event'; channel: string });
+
+/**
+ * A durable room message: its place in the room's stream (`offset` of `epoch`) and the id its
+ * origin gave it. Every node, the origin included, delivers these from the bus in offset order.
+ */
+export interface DurableHeader extends Origin {
+  kind: 'durable';
+  room: string;
+  id: string;
+  exclude?: string | undefined;
+  offset: number;
+  epoch: string;
+}
 
 export type BusMessageKind = BusHeader['kind'];
 
@@ -97,6 +112,19 @@ export interface BusMessage {
  */
 export function encodeBusMessage(header: BusHeader, body: string): string {
   return `${JSON.stringify(header)}\n${body}`;
+}
+
+/**
+ * The header of a durable message before its position is known, as JSON without the closing
+ * brace: the history completes it in the step that allocates the offset (in Lua, for Redis).
+ */
+export function durableHead(header: Omit<DurableHeader, 'kind' | 'offset' | 'epoch'>): string {
+  return JSON.stringify({ kind: 'durable', ...header }).slice(0, -1);
+}
+
+/** The bus payload of a durable message once its position is known (the Lua scripts mirror it). */
+export function completeDurablePayload(head: string, position: StreamPosition, frame: string): string {
+  return `${head},"offset":${position.offset},"epoch":${JSON.stringify(position.epoch)}}\n${frame}`;
 }
 
 /** Reads a bus payload; `undefined` for anything malformed (another app on the same Redis). */
@@ -120,7 +148,15 @@ function isBusHeader(value: unknown): value is BusHeader {
   if (h.exclude !== undefined && typeof h.exclude !== 'string') return false;
   switch (h.kind) {
     case 'room':
-      return typeof h.room === 'string' && (h.offset === undefined || Number.isSafeInteger(h.offset));
+      return typeof h.room === 'string';
+    case 'durable':
+      return (
+        typeof h.room === 'string' &&
+        typeof h.id === 'string' &&
+        typeof h.epoch === 'string' &&
+        Number.isSafeInteger(h.offset) &&
+        (h.offset as number) > 0
+      );
     case 'all':
       return true;
     case 'users':

@@ -72,9 +72,15 @@ describe('decode', () => {
     expect(codeOf(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]))).toBe(ErrorCode.INVALID_MESSAGE);
   });
 
-  it('refuses binary frames with INVALID_MESSAGE', () => {
+  it('refuses binary frames with INVALID_MESSAGE, keeping the address it can read', () => {
     const bytes = new TextEncoder().encode('{"type":"a","action":"b"}');
     expect(codeOf(bytes, { binary: true })).toBe(ErrorCode.INVALID_MESSAGE);
+    const request = new TextEncoder().encode('{"type":"a","action":"b c","id":7}');
+    expect(decode(request, { binary: true })).toMatchObject({ ok: false, error: { type: 'a', id: 7 } });
+    expect(decode(new Uint8Array([0xff]), { binary: true })).toEqual({
+      ok: false,
+      error: { code: ErrorCode.INVALID_MESSAGE, message: expect.stringContaining('Binary') },
+    });
   });
 
   it('refuses values that are neither text nor bytes', () => {

@@ -28,8 +28,10 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  */
 export function decode(raw: unknown, options: DecodeOptions = {}): DecodeResult {
   const maxPayload = options.maxPayload ?? DEFAULT_LIMITS.maxPayload;
-  if (options.binary)
-    return fail(ErrorCode.INVALID_MESSAGE, 'Binary frames are not accepted; send JSON text');
+  if (options.binary) {
+    const message = 'Binary frames are not accepted; send JSON text';
+    return fail(ErrorCode.INVALID_MESSAGE, message, readableAddress(raw, maxPayload));
+  }
   const text = toText(raw, maxPayload);
   if (typeof text !== 'string') return { ok: false, error: text };
 
@@ -128,6 +130,23 @@ export function utf8Length(text: string): number {
     } else bytes += 3;
   }
   return bytes;
+}
+
+/**
+ * The address of a frame refused anyway, when it can be read: a client that sends its JSON as a
+ * binary frame still gets its `id` back, so its request settles instead of timing out.
+ */
+function readableAddress(raw: unknown, maxPayload: number): Partial<DecodeError> {
+  const text = toText(raw, maxPayload);
+  if (typeof text !== 'string') return {};
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== 'object' || value === null) return {};
+    const { type, action, id } = value as Record<string, unknown>;
+    return readAddress(type, action, id);
+  } catch {
+    return {};
+  }
 }
 
 function readAddress(type: unknown, action: unknown, id: unknown): Partial<DecodeError> {

@@ -24,7 +24,7 @@ export interface RoomStore {
   remove(roomName: string, clientId: string): Promise<void>;
   /** Every member on every live node. */
   members(roomName: string): Promise<RoomMember[]>;
-  /** Names of the rooms that have at least one member. */
+  /** Names of the rooms that have at least one member, sorted by name. */
   rooms(): Promise<string[]>;
   /** Forgets every member of a node at once (the node is stopping). */
   removeNode(nodeId: string): Promise<void>;
@@ -46,37 +46,79 @@ export interface HistoryOptions {
   ttlMs: number;
 }
 
+/**
+ * Where a room's stream stands. Offsets grow by one per durable message; the epoch names one
+ * unbroken run of them and changes whenever the history may have been lost (the position itself
+ * expired, a flush, a store restart), so an offset is only meaningful with its epoch. Messages
+ * expiring while the position lives keep the epoch: offsets go on, and `since` says what is gone.
+ */
+export interface StreamPosition {
+  offset: number;
+  epoch: string;
+}
+
 export interface HistoryEntry {
   offset: number;
   /** The client frame as sent on the wire, offset included. */
   frame: string;
 }
 
-export interface HistorySince {
-  /** False when messages after `since` are gone (older than the history, or expired). */
+/** A durable room message on its way into a room's stream. */
+export interface DurableMessage {
+  /** Unique per message, chosen at its origin: a retried append of the same id is stored once. */
+  id: string;
+  /** The client frame: a serialized JSON object, without `offset`. */
+  frame: string;
+  /**
+   * The bus message that announces it: a history that can (Redis) publishes
+   * `completeDurablePayload(head, position, frame)` on `channel` in the same atomic step as the
+   * append, so every node sees a room's messages in offset order.
+   */
+  publish: { channel: string; head: string };
+}
+
+export interface AppendResult extends StreamPosition {
+  /**
+   * The id was appended before: nothing was stored or published again; the position is the first
+   * append's, and `published` is what it was then.
+   */
+  duplicate: boolean;
+  /**
+   * True when the history published the message on the bus itself, atomically with the append.
+   * False (an in-process history): the caller publishes it, right away, in append order.
+   */
+  published: boolean;
+}
+
+export interface HistorySince extends StreamPosition {
+  /**
+   * True only when `entries` are every message after `since`, exactly once, in order: the epoch
+   * matched and nothing after `since` was trimmed or expired.
+   */
   recovered: boolean;
   /** The messages after `since`, in offset order (empty when not recovered). */
   entries: HistoryEntry[];
-  /** The room's latest offset (0 when it has none). */
-  offset: number;
 }
 
-export interface HistoryLatest {
+export interface HistoryLatest extends StreamPosition {
   entries: HistoryEntry[];
-  offset: number;
 }
 
 /**
- * Per-room message history with offsets that grow by one per message, cluster-wide. A rejected
- * promise means the history could not be reached: the message is still delivered live, without
- * an offset, and a recovering join replies `recovered: false`.
+ * Per-room streams of durable messages with offsets that grow by one per message, cluster-wide.
+ * Reads give the stream's current position, creating its epoch if the room has none yet, so a
+ * client that joined an empty room can still recover later. A rejected promise means the history
+ * could not be reached. Every implementation passes `describeHistoryContract`.
  */
 export interface History {
-  /** Gives `frame` (a JSON object text without `offset`) the room's next offset and keeps it. */
-  append(roomName: string, frame: string, options: HistoryOptions): Promise<HistoryEntry>;
-  /** The messages after offset `since`. */
-  since(roomName: string, since: number): Promise<HistorySince>;
-  /** Up to `count` of the newest kept messages, oldest first, and the latest offset (0: none). */
+  /** Gives `message` the room's next offset and keeps it (the last `size`, for `ttlMs`). */
+  append(roomName: string, message: DurableMessage, options: HistoryOptions): Promise<AppendResult>;
+  /**
+   * The messages after offset `since` of epoch `epoch`. Without an epoch only `since: 0` can be
+   * recovered: any other offset may belong to a history that is gone.
+   */
+  since(roomName: string, since: number, epoch?: string): Promise<HistorySince>;
+  /** Up to `count` of the newest kept messages, oldest first, and the stream's position. */
   latest(roomName: string, count: number): Promise<HistoryLatest>;
   close(): Promise<void>;
 }
@@ -84,6 +126,11 @@ export interface History {
 /** Adds `"offset": n` to a serialized JSON object frame without parsing it again. */
 export function withOffset(frame: string, offset: number): string {
   return `${frame.slice(0, -1)},"offset":${offset}}`;
+}
+
+/** Epochs are short and JSON-safe, so a Lua script can write them into a header as they are. */
+export function newEpoch(): string {
+  return Math.random().toString(36).slice(2, 10) + Date.now().toString(36);
 }
 
 // ---- auth ------------------------------------------------------------------------------------

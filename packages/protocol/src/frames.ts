@@ -23,6 +23,8 @@ export interface JoinRoomData {
   username?: string;
   /** Last offset the client saw in this room: the server replays what came after it. */
   since?: number;
+  /** The epoch `since` belongs to (from the join reply): without it only `since: 0` recovers. */
+  epoch?: string;
   /** First join: replay up to this many of the room's latest kept messages (a chat's backlog). */
   rewind?: number;
 }
@@ -57,11 +59,15 @@ export interface ErrorReplyFrame {
   id?: RequestId;
 }
 
-/** The answer to a frame whose type/action could not be read at all. */
+/**
+ * The answer to a frame whose type or action could not be read: the same `error` as any failure,
+ * addressed to `error.message`, with the `id` echoed when it could be read (so the request settles).
+ */
 export interface UnreadableFrameError {
   type: 'error';
   action: 'message';
-  data: { code: ErrorCode; error: string };
+  error: ErrorBody;
+  id?: RequestId;
 }
 
 /** A message pushed by the server: broadcasts, room messages, events. */
@@ -103,6 +109,8 @@ export type ServerFrame =
   | ConnectedFrame
   | AuthenticatedFrame
   | PresenceFrame
+  | RoomInterruptedFrame
+  | RoomNotRecoveredFrame
   | ReplyFrame
   | ErrorReplyFrame
   | UnreadableFrameError
@@ -112,14 +120,52 @@ export type ServerFrame =
 export interface JoinRoomReply {
   success: true;
   roomName: string;
-  /** Only when the join asked for `since`: true when every missed message was replayed. */
+  /** `Joined <roomName>`. */
+  message: string;
+  clientId: string;
+  username: string | null;
+  /** From auth only; null for an anonymous client. */
+  userId: UserId | null;
+  /** ISO 8601 time of the join. */
+  joinedAt: string;
+  /**
+   * Only when the join asked for `since`: true when every message after it was replayed, exactly
+   * once, in order; false when that cannot be proven (reload the room then).
+   */
   recovered?: boolean;
-  /** The room's latest offset, when it keeps history. */
+  /** History rooms: the stream's latest offset, and the epoch it belongs to (send both back). */
   offset?: number;
+  epoch?: string;
 }
 export interface LeaveRoomReply {
   success: true;
   roomName: string;
+  /** `Left <roomName>`. */
+  message: string;
+  clientId: string;
+  /** ISO 8601 time of the leave. */
+  leftAt: string;
+}
+
+/**
+ * Sent by the server to a history room's members on a node whose link to the room's stream broke
+ * (Redis unreachable): until `roomNotRecovered`, its live messages there come without offsets.
+ */
+export interface RoomInterruptedFrame {
+  type: 'system';
+  action: 'roomInterrupted';
+  data: { roomName: string };
+}
+
+/**
+ * Sent to a history room's members when what they hold may have a gap or duplicates (the stream
+ * was interrupted, or its history was lost and a new epoch began). From `offset` of `epoch` on,
+ * delivery is exact again: keep that position, and reload what came before it.
+ */
+export interface RoomNotRecoveredFrame {
+  type: 'system';
+  action: 'roomNotRecovered';
+  data: { roomName: string; offset: number; epoch: string };
 }
 
 /** The built-in routes, by type and action. */
@@ -136,6 +182,17 @@ export const SystemRoute = {
 export function isReplyFrame(frame: ServerFrame): frame is ReplyFrame {
   return 'response' in frame;
 }
-export function isErrorReplyFrame(frame: ServerFrame): frame is ErrorReplyFrame {
+export function isErrorReplyFrame(frame: ServerFrame): frame is ErrorReplyFrame | UnreadableFrameError {
   return 'error' in frame && typeof frame.error === 'object' && frame.error !== null;
+}
+
+/**
+ * A frame with `response` or `error` answers something the client sent: it is never an event, so
+ * a client hands it to the request that waits for it (or to its error handling), never to the
+ * handlers of that type/action.
+ */
+export function isAnswerFrame(
+  frame: ServerFrame,
+): frame is ReplyFrame | ErrorReplyFrame | UnreadableFrameError {
+  return 'response' in frame || 'error' in frame;
 }

@@ -1,11 +1,20 @@
-export type { Bus, BusHeader, BusListener, BusMessage, BusMessageKind } from './bus';
-export { BusChannel, decodeBusMessage, encodeBusMessage, WebSocketRedisSubscriberEvent } from './bus';
+export type { Bus, BusHeader, BusListener, BusMessage, BusMessageKind, DurableHeader } from './bus';
+export {
+  BusChannel,
+  completeDurablePayload,
+  decodeBusMessage,
+  durableHead,
+  encodeBusMessage,
+  WebSocketRedisSubscriberEvent,
+} from './bus';
 export type { DecodeError, DecodeOptions, DecodeResult } from './codec';
 export { checkFrame, decode, encode, isName, isRequestId, utf8Length } from './codec';
 export { CloseCode, ErrorCode, TERMINAL_CLOSE_CODES } from './codes';
 export type {
+  AppendResult,
   Authenticator,
   AuthUser,
+  DurableMessage,
   History,
   HistoryEntry,
   HistoryLatest,
@@ -14,8 +23,9 @@ export type {
   Logger,
   RoomMember,
   RoomStore,
+  StreamPosition,
 } from './contracts';
-export { silentLogger, withOffset } from './contracts';
+export { newEpoch, silentLogger, withOffset } from './contracts';
 export type { ErrorIssue, RoomcastErrorOptions } from './errors';
 export { isRoomcastError, RoomcastError, toPublicError } from './errors';
 export type {
@@ -33,12 +43,14 @@ export type {
   PushFrame,
   ReplyFrame,
   RequestId,
+  RoomInterruptedFrame,
+  RoomNotRecoveredFrame,
   ServerFrame,
   TokenData,
   UnreadableFrameError,
   UserId,
 } from './frames';
-export { isErrorReplyFrame, isReplyFrame, SystemRoute } from './frames';
+export { isAnswerFrame, isErrorReplyFrame, isReplyFrame, SystemRoute } from './frames';
 export type { Limits, RateLimitOptions } from './limits';
 export { DEFAULT_LIMITS, MAX_ID_LENGTH, NAME_PATTERN } from './limits';
 export type {
@@ -49,3 +61,4 @@ export type {
   StandardSchemaResult,
   StandardSchemaV1,
 } from './standard-schema';
+export { sameUserId, userIdKey } from './user-id';

@@ -1,4 +1,4 @@
-import type { RoomMember } from '@roomcast/protocol';
+import { BusChannel, durableHead, type RoomMember } from '@roomcast/protocol';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from './connect';
@@ -123,17 +123,29 @@ describe('on a 3-master Redis Cluster', () => {
     await store.remove('room:a', 'other');
     expect(await store.rooms()).toEqual([]);
 
+    // The History contract on a Cluster is @roomcast/contract-tests'; here: each room's keys sit
+    // in its shard channel's slot (so one script can XADD and SPUBLISH), and rooms spread out.
+    const slots = new Set<number>();
     for (const room of rooms) {
-      for (let n = 1; n <= 4; n++) await history.append(room, `{"n":${n}}`, { size: 3, ttlMs: 60_000 });
-    }
-    for (const room of rooms) {
-      expect(await history.since(room, 1)).toEqual({
-        recovered: true,
-        offset: 4,
-        entries: [2, 3, 4].map(n => ({ offset: n, frame: `{"n":${n},"offset":${n}}` })),
+      const frame = `{"room":"${room}"}`;
+      const head = durableHead({ origin: 'n1', room, id: 'm1' });
+      const publish = { channel: BusChannel.room(room), head };
+      expect(
+        await history.append(room, { id: 'm1', frame, publish }, { size: 3, ttlMs: 60_000 }),
+      ).toMatchObject({
+        offset: 1,
+        published: true,
       });
-      expect((await history.since(room, 0)).recovered).toBe(false);
+      const channel = `roomcast:c3:${BusChannel.room(room)}`;
+      const slot = Number(await nodes[0]!.call('CLUSTER', 'KEYSLOT', channel));
+      for (const key of ['stream', 'meta', 'id:m1']) {
+        expect(
+          Number(await nodes[0]!.call('CLUSTER', 'KEYSLOT', `roomcast:c3:history:{${channel}}:${key}`)),
+        ).toBe(slot);
+      }
+      slots.add(slot);
     }
+    expect(slots.size).toBe(rooms.length);
   });
 
   it('restores sharded subscriptions after a master is SIGKILLed and restarted', async () => {

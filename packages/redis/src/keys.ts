@@ -6,9 +6,10 @@
  * - Membership: `<prefix>rooms:{<prefix>}:…`. One hash tag per app keeps every membership key in
  *   one slot, so the Lua scripts (which touch the room, the node and the liveness keys together)
  *   run on a Cluster; membership changes at join/leave rate, so one shard per app carries it.
- * - History: `<prefix>history:{room:<room>}:stream` and `…:offset`. One tag per room keeps a
- *   room's stream and counter in one slot while rooms spread over shards; the `room:` inside the
- *   braces keeps the tag non-empty even for a room name that starts with `}`.
+ * - History: `<prefix>history:{<room's bus channel>}:stream`, `…:meta` and `…:id:<message id>`.
+ *   The hash tag is the room's full bus channel name (`roomcast:chat:room:general`), so a room's
+ *   keys and its shard channel share one slot: the append script can XADD and SPUBLISH in one
+ *   step on a Cluster, while rooms spread over shards. Room names and prefixes hold no braces.
  */
 
 /** The prefix of an app: `roomcast:<appName>:`. */
@@ -71,11 +72,14 @@ export function membershipKeys(prefix: string): MembershipKeys {
 export interface HistoryKeys {
   /** STREAM of the room's frames, entry ids `0-<offset>`. */
   stream: string;
-  /** STRING: the room's last offset. */
-  offset: string;
+  /** HASH `epoch`, `offset`: the room's position. */
+  meta: string;
+  /** STRING `<offset>:<epoch>` per appended message id, for idempotent appends. */
+  id(messageId: string): string;
 }
 
-export function historyKeys(prefix: string, roomName: string): HistoryKeys {
-  const base = `${prefix}history:{room:${roomName}}:`;
-  return { stream: `${base}stream`, offset: `${base}offset` };
+/** `channel`: the room's full bus channel name (bus prefix included), the keys' hash tag. */
+export function historyKeys(prefix: string, channel: string): HistoryKeys {
+  const base = `${prefix}history:{${channel}}:`;
+  return { stream: `${base}stream`, meta: `${base}meta`, id: messageId => `${base}id:${messageId}` };
 }

@@ -1,14 +1,19 @@
 import {
+  type AppendResult,
+  BusChannel,
+  type DurableMessage,
   type History,
   type HistoryEntry,
   type HistoryLatest,
   type HistoryOptions,
   type HistorySince,
+  newEpoch,
   withOffset,
 } from '@roomcast/protocol';
-import { closeClient, type RedisClient } from './clients';
-import { type CommandClientOptions, defineScript, resolveCommandClient, runScript } from './command-client';
-import { historyKeys, resolvePrefix } from './keys';
+import { closeClient, isClusterClient, type RedisClient } from './clients';
+import { type CommandClientOptions, resolveCommandClient, runScript } from './command-client';
+import { APPEND, LATEST, SINCE } from './history-scripts';
+import { checkPrefix, historyKeys, resolvePrefix } from './keys';
 import { checkRoomName } from './room-member';
 
 export interface RedisHistoryOptions extends CommandClientOptions {
@@ -16,75 +21,56 @@ export interface RedisHistoryOptions extends CommandClientOptions {
   prefix?: string;
   appName?: string;
   /**
-   * How long a room's offset counter outlives its last message (at least the history's ttlMs).
-   * Offsets then keep growing across a history expiry, so an old `since` can never match new
-   * messages that reused its numbers.
+   * The prefix of the RedisBus the nodes listen on (default: `prefix`): the append publishes each
+   * durable message on that bus's room channel in the same step, so every node gets it in order.
+   */
+  busPrefix?: string;
+  /**
+   * How long a room's position (offset and epoch) outlives its last message, at least the
+   * history's ttlMs. Offsets then keep growing across an expiry of the messages, so a `since`
+   * from before it is still answered exactly instead of with a new epoch.
    */
   offsetTtlMs?: number;
+  /** How long an append's id is remembered, so a retried append is stored once. */
+  idempotencyTtlMs?: number;
+  /**
+   * Publish with SPUBLISH (sharded pub/sub) rather than PUBLISH: set it as the RedisBus's
+   * `sharded`. Default: true on a Cluster client, as the bus's default.
+   */
+  sharded?: boolean;
 }
 
 export const DEFAULT_REDIS_HISTORY_OPTIONS = Object.freeze({
   appName: 'default',
   offsetTtlMs: 7 * 24 * 60 * 60 * 1000,
+  idempotencyTtlMs: 5 * 60 * 1000,
 });
 
 const OWNER = 'RedisHistory';
 
 /**
- * KEYS: stream, offset. ARGV: frame, size, ttlMs, offsetTtlMs. Returns the new offset.
- * The entry id `0-<offset>` makes the stream itself say which offsets it still holds. If the
- * counter was lost while the stream was not (deleted by hand), it restarts after the stream's
- * last id instead of failing every append.
- */
-const APPEND = defineScript(`
-local offset = redis.call('INCR', KEYS[2])
-local added = redis.pcall('XADD', KEYS[1], 'MAXLEN', '=', ARGV[2], '0-' .. offset, 'f', ARGV[1])
-if type(added) == 'table' and added.err then
-  local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)[1]
-  if not last then return redis.error_reply(added.err) end
-  offset = tonumber(string.match(last[1], '^0%-(%d+)$')) + 1
-  redis.call('SET', KEYS[2], offset)
-  redis.call('XADD', KEYS[1], 'MAXLEN', '=', ARGV[2], '0-' .. offset, 'f', ARGV[1])
-end
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-redis.call('PEXPIRE', KEYS[2], math.max(tonumber(ARGV[3]), tonumber(ARGV[4])))
-return offset
-`);
-
-/** KEYS: stream, offset. ARGV: since. Returns { latest, entries after since }. */
-const SINCE = defineScript(`
-local latest = tonumber(redis.call('GET', KEYS[2]) or '0')
-local since = tonumber(ARGV[1])
-if since >= latest then return {latest, {}} end
-return {latest, redis.call('XRANGE', KEYS[1], '0-' .. (since + 1), '+')}
-`);
-
-/** KEYS: stream, offset. ARGV: count. Returns { latest, newest `count` entries, newest first }. */
-const LATEST = defineScript(`
-local latest = tonumber(redis.call('GET', KEYS[2]) or '0')
-local count = tonumber(ARGV[1])
-if count <= 0 or latest == 0 then return {latest, {}} end
-return {latest, redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', count)}
-`);
-
-/**
- * Per-room history in Redis Streams, so any node can replay a room: offsets are cluster-wide
- * (one counter per room), the stream keeps exactly the last `size` frames (`MAXLEN =`), and both
- * expire `ttlMs` after the room's last message.
+ * Per-room streams in Redis, so any node can replay a room. One Lua script per operation: the
+ * append takes the next offset, XADDs the frame (`MAXLEN =` keeps exactly `size`), remembers the
+ * message id and PUBLISHes (SPUBLISH on a Cluster) the bus message, all in one atomic step, so
+ * every node receives a room's messages in offset order and a retried append is stored once.
+ * The position (`meta`: epoch and offset) is created on first use; when Redis loses it (flush,
+ * restart, expiry) the next use starts a new epoch, and a `since` from the old one is refused.
  *
  * @example
  * const history = new RedisHistory({ client: redis.publisherClient, appName: 'chat' });
- * const { offset, frame } = await history.append('general', '{"type":"chat","action":"message"}', {
- *   size: 100,
- *   ttlMs: 3_600_000,
- * });
- * const missed = await history.since('general', offset - 1); // { recovered: true, entries: [...] }
+ * const publish = { channel: 'room:general', head: durableHead({ origin: 'n1', room: 'general', id: 'n1/1' }) };
+ * const frame = '{"type":"chat","action":"message","room":"general"}';
+ * const { offset, epoch } = await history.append('general', { id: 'n1/1', frame, publish }, { size: 100, ttlMs: 3_600_000 });
+ * const missed = await history.since('general', offset - 1, epoch); // { recovered: true, entries: [...] }
  */
 export class RedisHistory implements History {
   readonly #client: RedisClient;
   readonly #owned: boolean;
   readonly #prefix: string;
+  readonly #busPrefix: string;
+  readonly #sharded: boolean;
   readonly #offsetTtlMs: number;
+  readonly #idTtlMs: number;
   #closed = false;
 
   constructor(options: RedisHistoryOptions) {
@@ -96,67 +82,71 @@ export class RedisHistory implements History {
       options.prefix,
       options.appName ?? DEFAULT_REDIS_HISTORY_OPTIONS.appName,
     );
-    const offsetTtlMs = options.offsetTtlMs ?? DEFAULT_REDIS_HISTORY_OPTIONS.offsetTtlMs;
-    if (!Number.isSafeInteger(offsetTtlMs) || offsetTtlMs <= 0) {
-      throw new TypeError(
-        `${OWNER}: offsetTtlMs must be a positive whole number of milliseconds; got ${offsetTtlMs}.`,
-      );
-    }
-    this.#offsetTtlMs = offsetTtlMs;
+    this.#busPrefix = options.busPrefix === undefined ? this.#prefix : checkPrefix(OWNER, options.busPrefix);
+    this.#offsetTtlMs = positive(
+      'offsetTtlMs',
+      options.offsetTtlMs ?? DEFAULT_REDIS_HISTORY_OPTIONS.offsetTtlMs,
+    );
+    this.#idTtlMs = positive(
+      'idempotencyTtlMs',
+      options.idempotencyTtlMs ?? DEFAULT_REDIS_HISTORY_OPTIONS.idempotencyTtlMs,
+    );
     const { client, owned } = resolveCommandClient(OWNER, options);
     this.#client = client;
     this.#owned = owned;
+    if (options.sharded !== undefined && typeof options.sharded !== 'boolean') {
+      throw new TypeError(`${OWNER}: sharded must be true or false when given (as the RedisBus's).`);
+    }
+    this.#sharded = options.sharded ?? isClusterClient(client);
   }
 
-  async append(roomName: string, frame: string, options: HistoryOptions): Promise<HistoryEntry> {
+  async append(roomName: string, message: DurableMessage, options: HistoryOptions): Promise<AppendResult> {
     this.#checkOpen();
     checkRoomName(OWNER, roomName);
-    if (typeof frame !== 'string' || !frame.startsWith('{') || !frame.endsWith('}')) {
-      throw new TypeError(
-        `${OWNER}.append: frame must be a serialized JSON object (the offset is added to it).`,
-      );
-    }
-    const size = options?.size;
-    const ttlMs = options?.ttlMs;
-    if (!Number.isSafeInteger(size) || size <= 0) {
-      throw new TypeError(
-        `${OWNER}.append: options.size must be a positive whole number of messages; got ${size}.`,
-      );
-    }
-    if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) {
-      throw new TypeError(
-        `${OWNER}.append: options.ttlMs must be a positive whole number of milliseconds; got ${ttlMs}.`,
-      );
-    }
-    const keys = historyKeys(this.#prefix, roomName);
-    const offset = Number(
-      await runScript(
-        this.#client,
-        APPEND,
-        [keys.stream, keys.offset],
-        [frame, size, ttlMs, this.#offsetTtlMs],
-      ),
+    checkMessage(message);
+    const size = positiveCount('options.size', options?.size, 'messages');
+    const ttlMs = positiveCount('options.ttlMs', options?.ttlMs, 'milliseconds');
+    const keys = this.#keys(roomName);
+    const reply = await runScript(
+      this.#client,
+      APPEND,
+      [keys.stream, keys.meta, keys.id(message.id)],
+      [
+        message.frame,
+        size,
+        ttlMs,
+        this.#offsetTtlMs,
+        this.#idTtlMs,
+        newEpoch(),
+        this.#busPrefix + message.publish.channel,
+        message.publish.head,
+        this.#sharded ? 1 : 0,
+      ],
     );
-    return { offset, frame: withOffset(frame, offset) };
+    const [offset, epoch, duplicate] = Array.isArray(reply) ? reply : [];
+    return { offset: Number(offset), epoch: String(epoch), duplicate: duplicate === 1, published: true };
   }
 
-  async since(roomName: string, since: number): Promise<HistorySince> {
+  async since(roomName: string, since: number, epoch?: string): Promise<HistorySince> {
     this.#checkOpen();
     checkRoomName(OWNER, roomName);
     if (!Number.isSafeInteger(since) || since < 0) {
       throw new TypeError(`${OWNER}.since: since must be an offset (a whole number >= 0); got ${since}.`);
     }
-    const keys = historyKeys(this.#prefix, roomName);
-    const reply = await runScript(this.#client, SINCE, [keys.stream, keys.offset], [since]);
-    const [latestReply, rawEntries] = Array.isArray(reply) ? reply : [];
-    const latest = Number(latestReply ?? 0);
-    if (since === latest) return { recovered: true, entries: [], offset: latest };
-    // since > latest: the client saw offsets of a history Redis has lost (a restart without
-    // persistence, or a counter that expired), so nothing here is known to follow them.
-    if (since > latest) return { recovered: false, entries: [], offset: latest };
-    const entries = parseEntries(rawEntries);
-    const complete = entries.length === latest - since && entries[0]?.offset === since + 1;
-    return { recovered: complete, entries: complete ? entries : [], offset: latest };
+    const keys = this.#keys(roomName);
+    const reply = await runScript(
+      this.#client,
+      SINCE,
+      [keys.stream, keys.meta],
+      [since, epoch ?? '', newEpoch(), this.#offsetTtlMs],
+    );
+    const { offset, epoch: current, entries } = readPosition(reply);
+    const position = { offset, epoch: current };
+    const sameRun = epoch === current || (epoch === undefined && since === 0);
+    if (!sameRun || since > offset) return { ...position, recovered: false, entries: [] };
+    // Complete only if every offset after `since` is still in the stream (none trimmed or expired).
+    const recovered = entries.length === offset - since && (entries[0]?.offset ?? since + 1) === since + 1;
+    return { ...position, recovered, entries: recovered ? entries : [] };
   }
 
   async latest(roomName: string, count: number): Promise<HistoryLatest> {
@@ -165,10 +155,15 @@ export class RedisHistory implements History {
     if (!Number.isSafeInteger(count) || count < 0) {
       throw new TypeError(`${OWNER}.latest: count must be a whole number >= 0; got ${count}.`);
     }
-    const keys = historyKeys(this.#prefix, roomName);
-    const reply = await runScript(this.#client, LATEST, [keys.stream, keys.offset], [count]);
-    const [latestReply, rawEntries] = Array.isArray(reply) ? reply : [];
-    return { entries: parseEntries(rawEntries).reverse(), offset: Number(latestReply ?? 0) };
+    const keys = this.#keys(roomName);
+    const reply = await runScript(
+      this.#client,
+      LATEST,
+      [keys.stream, keys.meta],
+      [count, newEpoch(), this.#offsetTtlMs],
+    );
+    const { offset, epoch, entries } = readPosition(reply);
+    return { offset, epoch, entries: entries.reverse() };
   }
 
   /** Quits a client it opened; the history itself stays in Redis. */
@@ -178,9 +173,19 @@ export class RedisHistory implements History {
     if (this.#owned) await closeClient(this.#client);
   }
 
+  #keys(roomName: string) {
+    return historyKeys(this.#prefix, this.#busPrefix + BusChannel.room(roomName));
+  }
+
   #checkOpen(): void {
     if (this.#closed) throw new Error(`${OWNER}: the history is closed.`);
   }
+}
+
+/** Script reply `{ offset, epoch, entries }`, entries as XRANGE gives them. */
+function readPosition(reply: unknown): { offset: number; epoch: string; entries: HistoryEntry[] } {
+  const [offset, epoch, rawEntries] = Array.isArray(reply) ? reply : [];
+  return { offset: Number(offset ?? 0), epoch: String(epoch ?? ''), entries: parseEntries(rawEntries) };
 }
 
 /** XRANGE reply `[[id, [field, frame]], ...]` -> entries, the offset read back from the id. */
@@ -195,4 +200,37 @@ function parseEntries(reply: unknown): HistoryEntry[] {
     entries.push({ offset, frame: withOffset(frame, offset) });
   }
   return entries;
+}
+
+function checkMessage(message: DurableMessage): void {
+  const { id, frame, publish } = message ?? {};
+  if (typeof id !== 'string' || id.length === 0 || id.length > 128) {
+    throw new TypeError(`${OWNER}.append: message.id must be a string of 1-128 characters.`);
+  }
+  if (typeof frame !== 'string' || !frame.startsWith('{') || !frame.endsWith('}')) {
+    throw new TypeError(
+      `${OWNER}.append: message.frame must be a serialized JSON object (the offset is added to it).`,
+    );
+  }
+  if (
+    typeof publish?.channel !== 'string' ||
+    typeof publish.head !== 'string' ||
+    !publish.head.startsWith('{')
+  ) {
+    throw new TypeError(`${OWNER}.append: message.publish must be { channel, head } (see durableHead).`);
+  }
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new TypeError(`${OWNER}: ${name} must be a positive whole number of milliseconds; got ${value}.`);
+  }
+  return value;
+}
+
+function positiveCount(name: string, value: unknown, unit: string): number {
+  if (!Number.isSafeInteger(value) || (value as number) <= 0) {
+    throw new TypeError(`${OWNER}.append: ${name} must be a positive whole number of ${unit}; got ${value}.`);
+  }
+  return value as number;
 }

@@ -17,10 +17,27 @@ describe('WebApplication options', () => {
     );
   });
 
-  it('refuses both websocket spellings at once, a client type and a bad url', () => {
+  it('refuses both websocket spellings at once, a client without a url and a bad url', () => {
     expect(() => new WebApplication({ name: 'a', websocket: {}, webSocket: {} })).toThrow(TypeError);
-    expect(() => new WebApplication({ name: 'a', websocket: { type: 'client' } })).toThrow(
-      /@roomcast\/client/,
+    expect(() => new WebApplication({ name: 'a', webSocket: { type: 'client' } as never })).toThrow(
+      /url must be the server's WebSocket URL, e.g. 'ws:\/\/127.0.0.1:3000\/ws'/,
+    );
+    expect(
+      () =>
+        new WebApplication({
+          name: 'a',
+          webSocket: { type: 'client', url: 'ws://x/ws', rutes: [] } as never,
+        }),
+    ).toThrow(/did you mean "routes"/);
+    expect(
+      () =>
+        new WebApplication({
+          name: 'a',
+          webSocket: { type: 'client', url: 'ws://x/ws', rooms: {} } as never,
+        }),
+    ).toThrow(/"rooms" is a server option and does nothing for a client/);
+    expect(() => new WebApplication({ name: 'a', websocket: { type: 'peer' } as never })).toThrow(
+      /must be 'server' or 'client'/,
     );
     expect(() => new WebApplication({ name: 'a', websocket: { url: 'not a url' } })).toThrow(
       /ws:\/\/localhost/,
@@ -32,6 +49,12 @@ describe('WebApplication options', () => {
   it('has no WebSocket server before start', () => {
     const app = new WebApplication({ name: 'a' });
     expect(() => app.websocket.server).toThrow(/call await app.start\(\) first/);
+    expect(() => app.websocket.client).toThrow(/use app.websocket.server/);
+    const client = new WebApplication({
+      name: 'c',
+      webSocket: { type: 'client', url: 'ws://127.0.0.1:1/ws' },
+    });
+    expect(() => client.websocket.server).toThrow(/use app.websocket.client/);
     expect(app.redis.instance.publisherClient).toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@ import type { JwtAuthenticatorOptions } from '@roomcast/auth';
 import type { Logger } from '@roomcast/protocol';
 import type { RedisConnection } from '@roomcast/redis';
 import { WEBSOCKET_SERVER_OPTION_KEYS, type WebSocketServerOptions } from '@roomcast/server';
+import { checkClientConfig, isClientConfig, type WebSocketClientConfig } from './client-config';
 import { checkKeys } from './did-you-mean';
 
 /**
@@ -26,8 +27,8 @@ export interface WebServerConfig {
 export type WebSocketConfig = WebSocketServerOptions & {
   /** false: no WebSocket server (HTTP only). Default true. */
   enabled?: boolean;
-  /** Only 'server': a WebApplication serves WebSockets; connect to one with `@roomcast/client`. */
-  type?: 'server' | 'client';
+  /** 'server' (the default): the app serves WebSockets. `type: 'client'` takes a WebSocketClientConfig. */
+  type?: 'server';
   /** Its pathname is where WebSockets are accepted (default '/ws'); host and port come from `webserver`. */
   url?: string;
   /** Instead of `url`: the path alone. */
@@ -36,7 +37,7 @@ export type WebSocketConfig = WebSocketServerOptions & {
 };
 
 /** `auth.jwtSecretKey` (the guide) or `auth.publicKey`, plus the options of `createJwtAuthenticator`. */
-export type AuthConfig = Omit<JwtAuthenticatorOptions, 'secret' | 'publicKey'> & {
+export type AuthConfig = Omit<JwtAuthenticatorOptions, 'secret' | 'publicKey' | 'logger'> & {
   jwtSecretKey?: string;
   publicKey?: Extract<JwtAuthenticatorOptions, { publicKey: unknown }>['publicKey'];
 };
@@ -45,9 +46,10 @@ export interface WebApplicationOptions {
   /** Names the app in logs and in the Redis key and channel prefix (`roomcast:<name>:`). */
   name: string;
   webserver?: WebServerConfig;
-  websocket?: WebSocketConfig;
+  /** A server's options, or `{ type: 'client', url, ... }` to make the app a client of another server. */
+  websocket?: WebSocketConfig | WebSocketClientConfig;
   /** The guide's other spelling of `websocket`; pass one of the two. */
-  webSocket?: WebSocketConfig;
+  webSocket?: WebSocketConfig | WebSocketClientConfig;
   /** `{ host, port }`, `{ url }` or `{ cluster: [...] }`; none: one process, in-memory bus and rooms. */
   redis?: RedisConnection;
   auth?: AuthConfig;
@@ -67,6 +69,8 @@ export interface ResolvedAppOptions {
   path: string;
   requestHandler: RequestHandler | undefined;
   websocket: WebSocketConfig | undefined;
+  /** Set instead of `websocket` with `type: 'client'`. */
+  websocketClient: WebSocketClientConfig | undefined;
   redis: RedisConnection | undefined;
   auth: AuthConfig | undefined;
   workers: number;
@@ -129,12 +133,12 @@ export function resolveAppOptions(options: WebApplicationOptions): ResolvedAppOp
   if (options.websocket !== undefined && options.webSocket !== undefined) {
     throw new TypeError(`${WHERE}: pass websocket or webSocket (two spellings of one option), not both.`);
   }
-  const websocket = options.websocket ?? options.webSocket ?? {};
-  checkKeys(`${WHERE} websocket`, websocket, WEBSOCKET_KEYS);
+  const config = options.websocket ?? options.webSocket ?? {};
+  const client = isClientConfig(config) ? checkClientConfig(config) : undefined;
+  const websocket: WebSocketConfig = client ? {} : (config as WebSocketConfig);
+  if (!client) checkKeys(`${WHERE} websocket`, websocket, WEBSOCKET_KEYS);
   if (websocket.type !== undefined && websocket.type !== 'server') {
-    throw new TypeError(
-      `${WHERE}: websocket.type must be 'server'; connect to a server with @roomcast/client.`,
-    );
+    throw new TypeError(`${WHERE}: websocket.type must be 'server' or 'client'; got "${websocket.type}".`);
   }
   if (options.auth !== undefined) {
     checkKeys(`${WHERE} auth`, options.auth, AUTH_KEYS);
@@ -154,7 +158,8 @@ export function resolveAppOptions(options: WebApplicationOptions): ResolvedAppOp
     host: webserver.host ?? DEFAULT_WEB_APPLICATION_OPTIONS.host,
     path: pathOf(websocket.url ?? websocket.path),
     requestHandler: webserver.requestHandler,
-    websocket: websocket.enabled === false ? undefined : websocket,
+    websocket: client || websocket.enabled === false ? undefined : websocket,
+    websocketClient: client?.enabled === false ? undefined : client,
     redis: options.redis,
     auth: options.auth,
     workers,

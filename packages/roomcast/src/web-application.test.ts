@@ -121,6 +121,22 @@ describe('WebApplication (the guide)', () => {
     await expect(second.start()).rejects.toThrow(`Port ${port} is in use on 127.0.0.1`);
   });
 
+  it('leaves nothing behind when start() fails: no listening server, no signal handler', async () => {
+    const first = new WebApplication({ name: 'one', webserver: { port: 0 } });
+    apps.push(first);
+    await first.start();
+    const servers = () => process.getActiveResourcesInfo().filter(r => r === 'TCPServerWrap').length;
+    const before = { sigterm: process.listenerCount('SIGTERM'), sigint: process.listenerCount('SIGINT') };
+    const listening = servers();
+    const second = new WebApplication({ name: 'two', webserver: { port: first.webserver.port ?? 0 } });
+    apps.push(second);
+    await expect(second.start()).rejects.toThrow(/is in use/);
+    expect({ sigterm: process.listenerCount('SIGTERM'), sigint: process.listenerCount('SIGINT') }).toEqual(
+      before,
+    );
+    await expect.poll(servers).toBeLessThanOrEqual(listening);
+  });
+
   it('names host:port when Redis cannot be reached', async () => {
     const port = await freePort();
     const app = new WebApplication({ name: 'r', webserver: { port: 0 }, redis: { host: '127.0.0.1', port } });

@@ -1,9 +1,11 @@
 import cluster from 'node:cluster';
 import { createServer, type Server } from 'node:http';
 import { createJwtAuthenticator, type JwtAuthenticatorOptions } from '@roomcast/auth';
+import type { WebSocketClient } from '@roomcast/client';
 import type { Authenticator, Logger } from '@roomcast/protocol';
 import type { RedisClient } from '@roomcast/redis';
 import { type Health, WebSocketServer } from '@roomcast/server';
+import { createAppClient } from './client-config';
 import { ClusterPrimary } from './cluster-primary';
 import { createHttpHandler } from './http-handler';
 import { closeHttp, listenHttp } from './listen';
@@ -20,7 +22,8 @@ import { installSignalHandlers } from './signals';
 /**
  * The guide's `WebApplication`: one HTTP server with `/healthz`, `/metrics` and the WebSocket
  * endpoint, on an in-process bus, or on Redis when `redis` is given, or as a node:cluster primary
- * with `cluster: { workers }`.
+ * with `cluster: { workers }`. With `webSocket: { type: 'client', url }` it is a WebSocket client of
+ * another server instead (`app.websocket.client`); `start()` resolves once it is connected.
  *
  * @example
  * const app = new WebApplication({
@@ -37,6 +40,7 @@ export class WebApplication {
   readonly logger: Logger;
   readonly #options: ResolvedAppOptions;
   #server: WebSocketServer | undefined;
+  #client: WebSocketClient | undefined;
   #http: Server | undefined;
   #redis: RedisWiring | undefined;
   #primary: ClusterPrimary | undefined;
@@ -45,8 +49,11 @@ export class WebApplication {
   #stopping: Promise<void> | undefined;
   #removeSignalHandlers: (() => void) | undefined;
 
-  /** The guide's `app.websocket.server`, there once `start()` resolved (never on a cluster primary). */
-  readonly websocket: { readonly server: WebSocketServer };
+  /**
+   * The guide's `app.websocket.server`, there once `start()` resolved (never on a cluster primary);
+   * `client` instead with `type: 'client'`.
+   */
+  readonly websocket: { readonly server: WebSocketServer; readonly client: WebSocketClient };
   /** `instance.publisherClient` / `subscriberClient`: the app's ioredis clients; undefined without redis. */
   readonly redis: {
     readonly instance: {
@@ -63,7 +70,7 @@ export class WebApplication {
     this.#options = resolveAppOptions(options);
     this.name = this.#options.name;
     this.logger = createAppLogger(this.name, options.logger);
-    this.websocket = view({ server: () => this.#requireServer() });
+    this.websocket = view({ server: () => this.#requireServer(), client: () => this.#requireClient() });
     this.redis = {
       instance: view({
         publisherClient: () => this.#redis?.publisherClient,
@@ -83,6 +90,9 @@ export class WebApplication {
     if (this.#stopping)
       return Promise.reject(new Error('WebApplication: this app was stopped; create a new one'));
     this.#starting ??= this.#start().catch(async error => {
+      // A failed start leaves nothing: no server, Redis connection or process signal handler.
+      this.#removeSignalHandlers?.();
+      this.#removeSignalHandlers = undefined;
       await this.#cleanup();
       throw error;
     });
@@ -93,6 +103,8 @@ export class WebApplication {
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
       this.#removeSignalHandlers?.();
+      // A client still waiting for its server would hold start() (and so stop()) forever.
+      this.#client?.disconnect();
       await this.#starting?.catch(() => {});
       await this.#cleanup();
       this.logger.info({ app: this.name }, 'stopped');
@@ -112,6 +124,7 @@ export class WebApplication {
     if (options.redis)
       this.#redis = await wireRedis(options.redis, { appName: this.name, logger: this.logger });
     if (options.websocket) this.#server = this.#createServer();
+    if (options.websocketClient) this.#client = await createAppClient(options.websocketClient, this.logger);
     this.#http = createServer(
       createHttpHandler({
         health: () => this.#server?.getHealth(),
@@ -122,8 +135,15 @@ export class WebApplication {
     );
     await this.#server?.attach(this.#http, { path: options.path });
     this.#port = await listenHttp(this.#http, options.port, options.host);
+    // Keeps retrying (reconnect with backoff) until the server answers; stop() may come first.
+    if (!this.#stopping) await this.#client?.connectToServer();
     this.logger.info(
-      { app: this.name, url: `http://${options.host}:${this.#port}`, ws: options.path, redis: !!this.#redis },
+      {
+        app: this.name,
+        url: `http://${options.host}:${this.#port}`,
+        ws: options.websocketClient ? { client: options.websocketClient.url } : options.path,
+        redis: !!this.#redis,
+      },
       'started',
     );
   }
@@ -131,7 +151,8 @@ export class WebApplication {
   #createServer(): WebSocketServer {
     const { websocket, name, auth } = this.#options;
     const { enabled: _e, type: _t, url: _u, host: _h, path: _p, ...serverOptions } = websocket ?? {};
-    const authenticator = serverOptions.authenticator ?? (auth ? authenticatorFor(auth) : undefined);
+    const authenticator =
+      serverOptions.authenticator ?? (auth ? authenticatorFor(auth, this.logger) : undefined);
     return new WebSocketServer({
       name,
       logger: this.logger,
@@ -147,6 +168,7 @@ export class WebApplication {
   }
 
   async #cleanup(): Promise<void> {
+    this.#client?.disconnect();
     await this.#primary?.stop();
     await this.#server?.stop();
     if (this.#http) await closeHttp(this.#http);
@@ -157,10 +179,20 @@ export class WebApplication {
     if (this.#server) return this.#server;
     const why = this.#primary
       ? 'this process is the cluster primary; the workers own the WebSocket servers'
-      : this.#options.websocket
-        ? 'call await app.start() first'
-        : 'websocket.enabled is false';
+      : this.#options.websocketClient
+        ? "webSocket.type is 'client'; use app.websocket.client"
+        : this.#options.websocket
+          ? 'call await app.start() first'
+          : 'websocket.enabled is false';
     throw new Error(`WebApplication: no WebSocket server here: ${why}`);
+  }
+
+  #requireClient(): WebSocketClient {
+    if (this.#client) return this.#client;
+    const why = this.#options.websocketClient
+      ? 'call await app.start() first'
+      : "webSocket.type is not 'client'; use app.websocket.server";
+    throw new Error(`WebApplication: no WebSocket client here: ${why}`);
   }
 }
 
@@ -172,7 +204,8 @@ function view<T extends Record<string, unknown>>(getters: { [K in keyof T]: () =
   return Object.freeze(target);
 }
 
-function authenticatorFor({ jwtSecretKey, publicKey, ...rest }: AuthConfig): Authenticator {
+/** With the app's logger, so the start-up warning about a short secret lands in the app's log. */
+function authenticatorFor({ jwtSecretKey, publicKey, ...rest }: AuthConfig, logger: Logger): Authenticator {
   const key = jwtSecretKey !== undefined ? { secret: jwtSecretKey } : { publicKey };
-  return createJwtAuthenticator({ ...rest, ...key } as JwtAuthenticatorOptions);
+  return createJwtAuthenticator({ ...rest, ...key, logger } as JwtAuthenticatorOptions);
 }

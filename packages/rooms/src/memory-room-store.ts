@@ -31,8 +31,9 @@ export class MemoryRoomStore implements RoomStore {
     return [...(this.#rooms.get(roomName)?.values() ?? [])].map(member => ({ ...member }));
   }
 
+  /** Sorted by name, as RedisRoomStore's (the RoomStore contract suite holds both to it). */
   async rooms(): Promise<string[]> {
-    return [...this.#rooms.keys()];
+    return [...this.#rooms.keys()].sort();
   }
 
   async removeNode(nodeId: string): Promise<void> {

@@ -88,54 +88,43 @@ describe('MemoryRoomStore', () => {
   });
 });
 
+// The History contract (offsets, epochs, since/latest, TTL, size, idempotency) is checked by
+// @roomcast/contract-tests against every implementation; these are MemoryHistory's own options.
 describe('MemoryHistory', () => {
-  const options = { size: 3, ttlMs: 1000 };
-  const frame = (n: number) => JSON.stringify({ type: 'chat', action: 'message', data: n, room: 'r' });
-
-  it('numbers messages from 1 and replays what came after an offset', async () => {
-    const history = new MemoryHistory();
-    for (let n = 1; n <= 3; n++) expect((await history.append('r', frame(n), options)).offset).toBe(n);
-    const since = await history.since('r', 1);
-    expect(since.recovered).toBe(true);
-    expect(since.offset).toBe(3);
-    expect(since.entries.map(e => [e.offset, JSON.parse(e.frame).data, JSON.parse(e.frame).offset])).toEqual([
-      [2, 2, 2],
-      [3, 3, 3],
-    ]);
-    expect(await history.since('r', 3)).toEqual({ recovered: true, entries: [], offset: 3 });
+  const keep = { size: 10, ttlMs: 1000 };
+  const message = (id: string) => ({
+    id,
+    frame: JSON.stringify({ type: 'chat', action: 'message', room: 'r', data: id }),
+    publish: { channel: 'room:r', head: '{"kind":"durable"' },
   });
 
-  it('says recovered: false when the gap is older than the history', async () => {
-    const history = new MemoryHistory();
-    for (let n = 1; n <= 5; n++) await history.append('r', frame(n), options);
-    expect((await history.since('r', 1)).recovered).toBe(false);
-    expect((await history.since('r', 2)).entries.map(e => e.offset)).toEqual([3, 4, 5]);
-  });
-
-  it('returns the newest kept messages, oldest first, with the latest offset', async () => {
-    const history = new MemoryHistory();
-    expect(await history.latest('r', 2)).toEqual({ entries: [], offset: 0 });
-    for (let n = 1; n <= 5; n++) await history.append('r', frame(n), options);
-    expect((await history.latest('r', 2)).entries.map(e => e.offset)).toEqual([4, 5]);
-    expect((await history.latest('r', 10)).entries.map(e => e.offset)).toEqual([3, 4, 5]);
-    expect(await history.latest('r', 0)).toEqual({ entries: [], offset: 5 });
-  });
-
-  it('forgets a room after ttlMs of silence', async () => {
+  it('remembers an id for idempotencyTtlMs, by its `now` clock', async () => {
     let now = 0;
-    const history = new MemoryHistory({ now: () => now });
-    await history.append('r', frame(1), options);
-    now = 999;
-    expect((await history.since('r', 0)).recovered).toBe(true);
-    now = 2000;
-    expect(await history.since('r', 1)).toEqual({ recovered: false, entries: [], offset: 0 });
-    expect((await history.since('r', 0)).recovered).toBe(true);
+    const history = new MemoryHistory({ now: () => now, idempotencyTtlMs: 500 });
+    expect(await history.append('r', message('a'), keep)).toMatchObject({ offset: 1, duplicate: false });
+    now = 499;
+    expect(await history.append('r', message('a'), keep)).toMatchObject({ offset: 1, duplicate: true });
+    now = 500;
+    expect(await history.append('r', message('a'), keep)).toMatchObject({ offset: 2, duplicate: false });
+    await history.close();
   });
 
-  it('refuses an offset from the future', async () => {
-    const history = new MemoryHistory();
-    await history.append('r', frame(1), options);
-    expect((await history.since('r', 9)).recovered).toBe(false);
+  it('keeps the position metaTtlMs after the last message, then starts a new epoch', async () => {
+    let now = 0;
+    const history = new MemoryHistory({ now: () => now, metaTtlMs: 5000 });
+    const { epoch } = await history.append('r', message('a'), keep);
+    now = 4999;
+    expect(await history.latest('r', 10)).toEqual({ offset: 1, epoch, entries: [] });
+    now = 6000;
+    const after = await history.latest('r', 10);
+    expect(after.offset).toBe(0);
+    expect(after.epoch).not.toBe(epoch);
+    await history.close();
+  });
+
+  it('refuses misused options with a TypeError that says what to do', () => {
+    expect(() => new MemoryHistory({ metaTtlMs: 0 })).toThrow(/metaTtlMs must be a positive/);
+    expect(() => new MemoryHistory({ idempotencyTtlMs: 1.5 })).toThrow(/idempotencyTtlMs must be a positive/);
   });
 });
 

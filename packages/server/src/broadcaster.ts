@@ -3,11 +3,11 @@ import {
   BusChannel,
   type BusHeader,
   encodeBusMessage,
-  type History,
   type Logger,
   type UserId,
 } from '@roomcast/protocol';
 import type { RoomSettings } from '@roomcast/rooms';
+import type { DurablePublisher } from './durable-publisher';
 import type { BroadcastPredicate, LocalDelivery } from './local-delivery';
 import { prepareFrame } from './prepared-frame';
 
@@ -16,6 +16,11 @@ export interface BroadcastToAllOptions {
   excludeClientId?: string;
   /** Evaluated on this node's clients only: a call with a predicate never crosses nodes. */
   predicate?: BroadcastPredicate;
+  /**
+   * In a history room: no offset, never stored, never replayed, best effort (typing indicators,
+   * cursors). Only history rooms keep messages, so everywhere else every message is ephemeral.
+   */
+  ephemeral?: boolean;
 }
 export interface BroadcastToRoomOptions extends BroadcastToAllOptions {
   roomName: string;
@@ -32,7 +37,7 @@ export interface BroadcasterDeps {
   nodeId: string;
   bus: Bus;
   local: LocalDelivery;
-  history: History;
+  durable: DurablePublisher;
   roomSettings: (roomName: string) => RoomSettings;
   /** Runs this node's subscribers for an event (the local scope's `publish`). */
   dispatchEvent: (channel: string, message: unknown) => void;
@@ -61,22 +66,32 @@ export class Broadcaster {
       this.#publish(BusChannel.broadcast, { kind: 'all', origin: '', exclude: excludeClientId }, frame);
   }
 
-  /** Room messages carry `room` and, when the room keeps history, its next `offset`. */
-  broadcastToRoom({ roomName, data, excludeClientId, predicate }: BroadcastToRoomOptions): Promise<void> {
+  /**
+   * Room messages carry `room`. In a history room they are durable unless `ephemeral`: they get
+   * the room's next `offset` and reach every member on every node in offset order (see
+   * DurablePublisher). Resolves once a durable message is appended. A predicate, or the local
+   * scope, makes the message this node's only, so it is ephemeral too.
+   */
+  broadcastToRoom({
+    roomName,
+    data,
+    excludeClientId,
+    predicate,
+    ephemeral,
+  }: BroadcastToRoomOptions): Promise<void> {
     const frame = serialize(withRoom(data, roomName));
     const history = this.#deps.roomSettings(roomName).history;
-    if (!history || !this.#cluster || predicate) {
-      this.#deliverRoom(roomName, frame, excludeClientId, predicate);
-      return Promise.resolve();
+    if (history && this.#cluster && !predicate && ephemeral !== true) {
+      return this.#deps.durable.publish(roomName, frame, excludeClientId, history);
     }
-    return this.#deps.history.append(roomName, frame, history).then(
-      entry => this.#deliverRoom(roomName, entry.frame, excludeClientId, undefined, entry.offset),
-      (error: unknown) => {
-        // History is down: deliver live without an offset rather than lose the message.
-        this.#deps.logger.error({ err: error, roomName }, 'history append failed; delivering without offset');
-        this.#deliverRoom(roomName, frame, excludeClientId, undefined);
-      },
-    );
+    this.#deps.local.toRoom(roomName, prepareFrame(frame), { exclude: excludeClientId, predicate });
+    if (!predicate)
+      this.#publish(
+        BusChannel.room(roomName),
+        { kind: 'room', origin: '', room: roomName, exclude: excludeClientId },
+        frame,
+      );
+    return Promise.resolve();
   }
 
   broadcastToUsers({ userIds, data, excludeClientId, predicate }: BroadcastToUsersOptions): void {
@@ -124,20 +139,6 @@ export class Broadcaster {
     }
     const body = JSON.stringify(message ?? null);
     this.#send(BusChannel.events, { kind: 'event', origin: this.#deps.nodeId, channel }, body);
-  }
-
-  #deliverRoom(
-    roomName: string,
-    frame: string,
-    exclude: string | undefined,
-    predicate: BroadcastPredicate | undefined,
-    offset?: number,
-  ) {
-    this.#deps.local.toRoom(roomName, prepareFrame(frame), { exclude, predicate }, offset);
-    if (!predicate) {
-      const header: BusHeader = { kind: 'room', origin: '', room: roomName, exclude, offset };
-      this.#publish(BusChannel.room(roomName), header, frame);
-    }
   }
 
   #publish(channel: string, header: BusHeader, frame: string): void {

@@ -1,11 +1,15 @@
 import { type BusListener, decodeBusMessage, type Logger } from '@roomcast/protocol';
+import type { DurablePublisher } from './durable-publisher';
 import type { LocalDelivery } from './local-delivery';
 import type { Metrics } from './metrics';
 import { prepareFrame } from './prepared-frame';
+import type { RoomStreams } from './room-streams';
 
 export interface BusReceiverDeps {
   nodeId: string;
   local: LocalDelivery;
+  streams: RoomStreams;
+  durable: DurablePublisher;
   metrics: Metrics;
   logger: Logger;
   /** Runs this node's subscribers. */
@@ -16,7 +20,8 @@ export interface BusReceiverDeps {
 
 /**
  * Turns bus traffic into local deliveries. Frames from other nodes are written out as they
- * came, without parsing; traffic this node published itself was delivered locally already.
+ * came, without parsing. Durable room messages are delivered from the bus on every node, this
+ * one included (one order per room); other traffic this node published was delivered here already.
  */
 export function createBusReceiver(deps: BusReceiverDeps): BusListener {
   let warned = false;
@@ -45,10 +50,15 @@ export function createBusReceiver(deps: BusReceiverDeps): BusListener {
       deps.dispatchEvent(header.channel, event);
       return;
     }
+    if (header.kind === 'durable') {
+      if (header.origin === deps.nodeId) deps.durable.arrived(header.id);
+      deps.streams.receive(header, body);
+      return;
+    }
     if (header.origin === deps.nodeId) return;
     switch (header.kind) {
       case 'room':
-        deps.local.toRoom(header.room, prepareFrame(body), { exclude: header.exclude }, header.offset);
+        deps.local.toRoom(header.room, prepareFrame(body), { exclude: header.exclude });
         return;
       case 'all':
         deps.local.toAll(prepareFrame(body), { exclude: header.exclude });

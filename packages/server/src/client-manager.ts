@@ -1,4 +1,4 @@
-import type { AuthUser, UserId } from '@roomcast/protocol';
+import { type AuthUser, type UserId, userIdKey } from '@roomcast/protocol';
 import { CompactMultimap } from '@roomcast/rooms';
 import type { WebSocket } from 'ws';
 
@@ -21,11 +21,12 @@ const RESERVED = new Set(['clientId', 'ws', 'user', 'username', 'ip', 'connected
 
 /**
  * Every client of this node, by clientId and by userId (a user may have several tabs), so lookups
- * never scan every socket.
+ * never scan every socket. User ids are indexed by their string form: `123` finds the client whose
+ * token said `sub: "123"`.
  */
 export class ClientManager {
   readonly #clients = new Map<string, ConnectedClient>();
-  readonly #byUser = new CompactMultimap<UserId, string>();
+  readonly #byUser = new CompactMultimap<string, string>();
 
   add(client: ConnectedClient): void {
     this.#clients.set(client.clientId, client);
@@ -48,9 +49,9 @@ export class ClientManager {
     return this.#clients.values();
   }
 
-  /** The clients of one user on this node (a snapshot). */
+  /** The clients of one user on this node (a snapshot); `123` and `'123'` are one user. */
   getClientIdsOfUser(userId: UserId): ReadonlySet<string> {
-    return this.#byUser.get(userId);
+    return this.#byUser.get(userIdKey(userId));
   }
 
   /**
@@ -79,10 +80,10 @@ export class ClientManager {
   }
 
   #indexUser(clientId: string, userId: UserId | undefined): void {
-    if (userId !== undefined) this.#byUser.add(userId, clientId);
+    if (userId !== undefined) this.#byUser.add(userIdKey(userId), clientId);
   }
 
   #unindexUser(clientId: string, userId: UserId | undefined): void {
-    if (userId !== undefined) this.#byUser.delete(userId, clientId);
+    if (userId !== undefined) this.#byUser.delete(userIdKey(userId), clientId);
   }
 }

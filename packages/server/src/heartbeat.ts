@@ -13,6 +13,7 @@ export class Heartbeat {
   readonly #lastPong = new WeakMap<object, number>();
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #onPong: (this: object) => void;
+  #stopped = false;
 
   constructor(clients: ClientManager, logger: Logger) {
     this.#clients = clients;
@@ -31,11 +32,13 @@ export class Heartbeat {
   }
 
   start(heartbeat: HeartbeatOptions | false, inactive: InactiveClientsOptions): void {
+    this.#stopped = false;
     if (heartbeat) this.#every(heartbeat.intervalMs, () => this.#pingAll(heartbeat.timeoutMs));
     if (inactive.enabled) this.#every(inactive.intervalCheckTime, () => this.#closeInactive(inactive));
   }
 
   stop(): void {
+    this.#stopped = true;
     for (const timer of this.#timers.splice(0)) clearTimeout(timer);
   }
 
@@ -44,15 +47,23 @@ export class Heartbeat {
     for (const { ws } of this.#clients.getClients()) ws.ping();
     const check = setTimeout(() => {
       this.#timers.splice(this.#timers.indexOf(check), 1);
-      for (const { ws, clientId } of this.#clients.getClients()) {
-        if ((this.#lastPong.get(ws) ?? 0) < pingedAt) {
-          this.#logger.info({ clientId }, 'no pong: terminating');
-          ws.terminate();
-        }
-      }
+      // Timers run before the poll phase: a pong that arrived while this process was busy past
+      // the deadline is still unread. setImmediate runs after the poll, so such a pong counts and
+      // a server that stalls does not blame its clients for it.
+      setImmediate(() => this.#terminateSilent(pingedAt));
     }, timeoutMs);
     check.unref();
     this.#timers.push(check);
+  }
+
+  #terminateSilent(pingedAt: number): void {
+    if (this.#stopped) return;
+    for (const { ws, clientId } of this.#clients.getClients()) {
+      if ((this.#lastPong.get(ws) ?? 0) < pingedAt) {
+        this.#logger.info({ clientId }, 'no pong: terminating');
+        ws.terminate();
+      }
+    }
   }
 
   #closeInactive(options: InactiveClientsOptions): void {

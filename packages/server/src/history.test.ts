@@ -28,10 +28,10 @@ class GatedHistory implements History {
   }
   append: History['append'] = (...args) => this.inner.append(...args);
   latest: History['latest'] = (...args) => this.inner.latest(...args);
-  async since(roomName: string, since: number): Promise<HistorySince> {
+  async since(roomName: string, since: number, epoch?: string): Promise<HistorySince> {
     this.reads.push(since);
     await this.#open;
-    return this.inner.since(roomName, since);
+    return this.inner.since(roomName, since, epoch);
   }
   close = () => this.inner.close();
 }
@@ -40,6 +40,11 @@ const say = (server: WebSocketServer, n: number) =>
   server.broadcastToRoom({ roomName: ROOM, data: { type: 'chat', action: 'message', data: n } });
 const offsets = (client: TestClient) =>
   client.frames.filter(f => f.type === 'chat').map(f => f.offset as number);
+/** The room's epoch, as a join reply gives it. */
+async function epochOf(client: TestClient): Promise<string> {
+  const reply = await client.request('system', 'joinRoom', { roomName: ROOM });
+  return (reply.response as { epoch: string }).epoch;
+}
 
 describe('room history and recovery', () => {
   it('gives each room message the next offset; a join replies with the latest one', async () => {
@@ -54,16 +59,35 @@ describe('room history and recovery', () => {
     expect(a.frames.find(f => f.offset === 2)).toMatchObject({ room: ROOM, data: 2 });
     const b = await connect();
     const joined = await b.request('system', 'joinRoom', { roomName: ROOM });
-    expect(joined.response).toMatchObject({ offset: 3 });
+    expect(joined.response).toMatchObject({ offset: 3, epoch: expect.any(String) });
     expect(joined.response).not.toHaveProperty('recovered');
+  });
+
+  it('keeps the epoch a join of an empty room gave, so that client can recover later', async () => {
+    const { server, connect } = await start({ rooms });
+    const a = await connect();
+    const first = await a.request('system', 'joinRoom', { roomName: ROOM });
+    const { epoch } = first.response as { epoch: string };
+    for (let n = 1; n <= 3; n++) await say(server, n);
+    const b = await connect();
+    const reply = await b.request('system', 'joinRoom', { roomName: ROOM, since: 0, epoch });
+    expect(reply.response).toMatchObject({ recovered: true, offset: 3, epoch });
+    expect(offsets(b)).toEqual([1, 2, 3]);
   });
 
   it('replays what came after `since`, in order and before the reply', async () => {
     const { server, connect } = await start({ rooms });
     for (let n = 1; n <= 5; n++) await say(server, n);
+    const epoch = await epochOf(await connect());
     const c = await connect();
-    const reply = await c.request('system', 'joinRoom', { roomName: ROOM, since: 2 });
-    expect(reply.response).toEqual({ success: true, roomName: ROOM, recovered: true, offset: 5 });
+    const reply = await c.request('system', 'joinRoom', { roomName: ROOM, since: 2, epoch });
+    expect(reply.response).toMatchObject({
+      success: true,
+      roomName: ROOM,
+      recovered: true,
+      offset: 5,
+      epoch,
+    });
     expect(offsets(c)).toEqual([3, 4, 5]);
     expect(c.frames.indexOf(reply)).toBeGreaterThan(c.frames.findIndex(f => f.offset === 5));
   });
@@ -73,7 +97,8 @@ describe('room history and recovery', () => {
     for (let n = 1; n <= 60; n++) await say(server, n);
     const c = await connect();
     const reply = await c.request('system', 'joinRoom', { roomName: ROOM, rewind: 3 });
-    expect(reply.response).toEqual({ success: true, roomName: ROOM, offset: 60 });
+    expect(reply.response).toMatchObject({ success: true, roomName: ROOM, offset: 60 });
+    expect(reply.response).not.toHaveProperty('recovered');
     expect(offsets(c)).toEqual([58, 59, 60]);
     const d = await connect();
     await d.request('system', 'joinRoom', { roomName: ROOM, rewind: 1_000 });
@@ -98,8 +123,9 @@ describe('room history and recovery', () => {
   it('answers recovered: false when the gap is older than the history, and replays nothing', async () => {
     const { server, connect } = await start({ rooms });
     for (let n = 1; n <= 60; n++) await say(server, n);
+    const epoch = await epochOf(await connect());
     const c = await connect();
-    const reply = await c.request('system', 'joinRoom', { roomName: ROOM, since: 5 });
+    const reply = await c.request('system', 'joinRoom', { roomName: ROOM, since: 5, epoch });
     expect(reply.response).toMatchObject({ recovered: false, offset: 60 });
     await say(server, 61);
     await c.next(f => f.offset === 61);
@@ -113,7 +139,7 @@ describe('room history and recovery', () => {
     const { server, connect } = await start({ rooms, history });
     const c = await connect();
     const reply = await c.request('system', 'joinRoom', { roomName: ROOM, since: 3 });
-    expect(reply.response).toEqual({ success: true, roomName: ROOM, recovered: false });
+    expect(reply.response).toMatchObject({ success: true, roomName: ROOM, recovered: false });
     await say(server, 1);
     await c.next(f => f.offset === 1);
   });
@@ -125,9 +151,10 @@ describe('room history and recovery', () => {
       history,
     });
     for (let n = 1; n <= 100; n++) await say(server, n);
+    const epoch = await epochOf(await connect());
     const c = await connect();
     history.closeGate();
-    const joined = c.request('system', 'joinRoom', { roomName: ROOM, since: 40 });
+    const joined = c.request('system', 'joinRoom', { roomName: ROOM, since: 40, epoch });
     let opened = false;
     for (let n = 101; n <= 2_000; n++) {
       await say(server, n);

@@ -1,4 +1,4 @@
-import type { UserId } from '@roomcast/protocol';
+import { type UserId, userIdKey } from '@roomcast/protocol';
 import type { RoomIndex } from '@roomcast/rooms';
 import type { WebSocket } from 'ws';
 import type { ClientManager, ConnectedClient } from './client-manager';
@@ -58,7 +58,8 @@ export class LocalDelivery {
 
   toUsers(userIds: readonly UserId[], frame: PreparedFrame, filter: Filter = {}): number {
     let sent = 0;
-    for (const userId of new Set(userIds))
+    // One delivery per user however its id is spelled: [123, '123'] is one user.
+    for (const userId of new Set(userIds.map(userIdKey)))
       sent += this.toClientIds(this.#clients.getClientIdsOfUser(userId), frame, filter);
     return sent;
   }

@@ -1,12 +1,4 @@
-import {
-  CloseCode,
-  decode,
-  ErrorCode,
-  type Limits,
-  type Logger,
-  type RoomcastError,
-  SystemRoute,
-} from '@roomcast/protocol';
+import { CloseCode, decode, ErrorCode, type Limits, type Logger, SystemRoute } from '@roomcast/protocol';
 import type { RawData } from 'ws';
 import type { ConnectedClient } from './client-manager';
 import type { ServerEvents } from './events';
@@ -14,7 +6,7 @@ import type { Metrics } from './metrics';
 import type { Outbound } from './outbound';
 import { prepareFrame } from './prepared-frame';
 import { RateLimiter } from './rate-limiter';
-import { decodeErrorFrame, errorFrame, replyFrame, thrownErrorFrame } from './replies';
+import { decodeErrorFrame, errorFrame, failureOf, replyFrame } from './replies';
 import type { Router } from './router';
 
 export interface PipelineDeps {
@@ -82,10 +74,8 @@ export class MessagePipeline {
       if (response !== undefined || frame.id !== undefined)
         this.#send(client, replyFrame(frame, response ?? null));
     } catch (error) {
-      // By name, not instanceof: an app may load its own copy of @roomcast/protocol.
-      const expected =
-        error instanceof Error && error.name === 'RoomcastError' ? (error as RoomcastError) : undefined;
-      if (!expected) {
+      const failure = failureOf(frame, error);
+      if (!failure.expected) {
         this.#deps.logger.error(
           { err: error, clientId: client.clientId, route: `${frame.type}.${frame.action}` },
           'handler failed',
@@ -95,10 +85,9 @@ export class MessagePipeline {
           clientId: client.clientId,
         });
       }
-      this.#send(client, thrownErrorFrame(frame, error));
+      this.#send(client, failure.frame);
       // A RoomcastError that carries a close code ends the connection, after its error reply.
-      if (expected?.closeCode !== undefined)
-        client.ws.close(expected.closeCode, expected.message.slice(0, 120));
+      if (failure.close) client.ws.close(failure.close.code, failure.close.reason);
     } finally {
       this.#inFlight.set(client, (this.#inFlight.get(client) ?? 1) - 1);
       if (this.#abusers.has(client)) this.#closeAbuserWhenIdle(client);

@@ -11,7 +11,8 @@ import {
   silentLogger,
 } from '@roomcast/protocol';
 import type { RoomPattern } from '@roomcast/rooms';
-import type { WebSocketSubscriberDefinition } from '@roomcast/subscribers';
+import type { WebSocketSubscriberConfig, WebSocketSubscriberDefinition } from '@roomcast/subscribers';
+import { type ClientAddress, createClientAddress, type TrustProxy } from './client-address';
 import type { ConnectedClient } from './client-manager';
 import type { ServerEvents } from './events';
 import type { RouteDefinition } from './routes';
@@ -45,12 +46,18 @@ export interface RoomOptions {
   authorizeJoin: (request: JoinRequest) => boolean | Promise<boolean>;
   /** Presence and history settings by room name; the first match wins. */
   patterns: RoomPattern[];
+  /**
+   * History rooms: how long a durable message may wait for the room's stream (Redis) before
+   * this node delivers it to its own members without an offset. Live traffic never waits longer.
+   */
+  maxLiveDelayMs: number;
 }
 
 export interface SubscriberHandlersOptions {
   /** Every module in this directory whose default export is a subscriber (or a list of them). */
   directory?: string;
-  handlers?: WebSocketSubscriberDefinition[];
+  /** Definitions, or plain configs (`{ channels: ['*'], handle }`, as the guide writes them). */
+  handlers?: (WebSocketSubscriberDefinition | WebSocketSubscriberConfig)[];
 }
 
 export interface WebSocketServerOptions {
@@ -80,8 +87,28 @@ export interface WebSocketServerOptions {
   debug?: { printRoutes?: boolean; printSubscribers?: boolean };
   /** Unique id of this node; default: a random UUID. */
   nodeId?: string;
-  /** Client address for per-IP limits and logs; override behind a proxy you trust. */
+  /**
+   * Client address for per-IP limits and logs (default: the TCP peer). Behind a proxy, prefer
+   * `trustProxy`; pass one or the other.
+   */
   getClientIp?: (request: IncomingMessage) => string;
+  /**
+   * Proxies whose `X-Forwarded-For` names the client: their number (`1`: one nginx or load
+   * balancer in front) or their addresses and subnets (`['10.0.0.0/8']`). Default: none.
+   */
+  trustProxy?: TrustProxy;
+  /** Bounds on the HTTP upgrade, from the connection's first byte (see `DEFAULT_HANDSHAKE`). */
+  handshake?: Partial<HandshakeOptions>;
+}
+
+export interface HandshakeOptions {
+  /**
+   * A connection whose upgrade has not finished (headers, authentication) this long after its
+   * first byte is answered 408 and destroyed: slowloris clients hold nothing for long.
+   */
+  timeoutMs: number;
+  /** Handshakes in progress at once; more connections are refused (503) until some finish. */
+  maxPending: number;
 }
 
 export interface ResolvedOptions {
@@ -92,7 +119,14 @@ export interface ResolvedOptions {
   inactive: InactiveClientsOptions;
   allowedOrigins: ReadonlySet<string> | undefined;
   logger: Logger;
+  handshake: HandshakeOptions;
+  clientAddress: ClientAddress;
 }
+
+export const DEFAULT_HANDSHAKE: Readonly<HandshakeOptions> = Object.freeze({
+  timeoutMs: 10_000,
+  maxPending: 1_000,
+});
 
 export const DEFAULT_HEARTBEAT: HeartbeatOptions = Object.freeze({ intervalMs: 30_000, timeoutMs: 10_000 });
 
@@ -100,6 +134,7 @@ export const DEFAULT_ROOM_OPTIONS: Readonly<RoomOptions> = Object.freeze({
   clientCanJoinMultipleRooms: true,
   maxRoomsPerClient: 100,
   authorizeJoin: () => true,
+  maxLiveDelayMs: 300,
   patterns: [],
 });
 
@@ -124,6 +159,8 @@ export const WEBSOCKET_SERVER_OPTION_KEYS = [
   'debug',
   'nodeId',
   'getClientIp',
+  'trustProxy',
+  'handshake',
   // Accepted from the guide's config and ignored: they describe the umbrella, not this server.
   'enabled',
   'type',
@@ -161,6 +198,7 @@ export function resolveOptions(options: WebSocketServerOptions): ResolvedOptions
   }
   const rooms: RoomOptions = { ...DEFAULT_ROOM_OPTIONS, ...options.rooms };
   positive('rooms.maxRoomsPerClient', rooms.maxRoomsPerClient);
+  positive('rooms.maxLiveDelayMs', rooms.maxLiveDelayMs);
   if (typeof rooms.authorizeJoin !== 'function')
     throw new TypeError('rooms.authorizeJoin must be a function');
 
@@ -183,6 +221,9 @@ export function resolveOptions(options: WebSocketServerOptions): ResolvedOptions
   if (options.allowedOrigins !== undefined && !Array.isArray(options.allowedOrigins)) {
     throw new TypeError('allowedOrigins must be an array of origins like "https://app.example.com"');
   }
+  const handshake: HandshakeOptions = { ...DEFAULT_HANDSHAKE, ...options.handshake };
+  positive('handshake.timeoutMs', handshake.timeoutMs);
+  positive('handshake.maxPending', handshake.maxPending);
   return {
     name: options.name ?? 'default',
     limits,
@@ -190,6 +231,8 @@ export function resolveOptions(options: WebSocketServerOptions): ResolvedOptions
     heartbeat,
     inactive,
     allowedOrigins: options.allowedOrigins ? new Set(options.allowedOrigins) : undefined,
+    handshake,
+    clientAddress: createClientAddress({ trustProxy: options.trustProxy, getClientIp: options.getClientIp }),
     logger: options.logger ?? silentLogger,
   };
 }

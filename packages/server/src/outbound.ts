@@ -3,6 +3,7 @@ import { CloseCode, type Limits, type Logger } from '@roomcast/protocol';
 import { WebSocket } from 'ws';
 import type { Metrics } from './metrics';
 import type { PreparedFrame } from './prepared-frame';
+import { type WsInternals, wsInternals } from './ws-internals';
 
 const TEXT = { binary: false } as const;
 
@@ -11,6 +12,16 @@ const TEXT = { binary: false } as const;
  * in a few large writes, and a stalled client is found before it holds much beyond its limit.
  */
 const MAX_CORKED_BYTES = 16 * 1024;
+
+export interface OutboundOptions {
+  metrics: Metrics;
+  limits: Limits;
+  logger: Logger;
+  /** Closes a slow consumer with 4009; the server also takes it out of its rooms at once. */
+  closeSlowConsumer?: (ws: WebSocket) => void;
+  /** The ws internals of the fast path; default: detected once per process. false: `ws.send` only. */
+  internals?: WsInternals | false | undefined;
+}
 
 /**
  * Writes frames to sockets, coalescing them: a socket is corked at its first frame in an
@@ -21,32 +32,51 @@ const MAX_CORKED_BYTES = 16 * 1024;
  * It also keeps slow consumers from holding unbounded memory: a client that has not read
  * `maxBufferedBytes` is closed with 4009 or skipped (and counted), so a stalled client holds at
  * most the limit, `MAX_CORKED_BYTES` and one frame.
+ *
+ * Without the ws internals (a ws release that moved them) it sends with `ws.send`: the same frames
+ * and limits, without the shared framing and the coalescing.
  */
 export class Outbound {
   readonly #metrics: Metrics;
   readonly #limits: Limits;
   readonly #logger: Logger;
+  readonly #close: (ws: WebSocket) => void;
+  readonly #internals: WsInternals | undefined;
   /** The sockets corked this turn. */
   #corked: Socket[] = [];
 
-  constructor(metrics: Metrics, limits: Limits, logger: Logger) {
+  constructor({ metrics, limits, logger, closeSlowConsumer, internals }: OutboundOptions) {
     this.#metrics = metrics;
     this.#limits = limits;
     this.#logger = logger;
+    this.#close = closeSlowConsumer ?? closeWith4009;
+    this.#internals = internals === false ? undefined : (internals ?? wsInternals(logger));
   }
 
   /** Sends one prepared frame; false when the client did not get it. */
   send(ws: WebSocket, frame: PreparedFrame, clientId?: string): boolean {
     if (ws.readyState !== WebSocket.OPEN) return false;
-    const socket = rawSocket(ws);
+    const internals = this.#internals;
+    if (!internals) return this.#sendPlain(ws, frame, clientId);
+    const socket = internals.socketOf(ws);
     if (!this.#corkHasRoom(ws, socket)) {
       this.#slowConsumer(ws, clientId);
       return false;
     }
     // ws's sender holds bytes only while it compresses (off here) or reads a Blob (never sent
     // here); when it holds none, the shared pre-framed bytes can go straight to the socket.
-    if (ws.bufferedAmount === socket.writableLength) socket.write(frame.wire);
+    if (ws.bufferedAmount === socket.writableLength) socket.write(frame.wire(internals));
     else ws.send(frame.payload, TEXT);
+    this.#metrics.messagesOut++;
+    return true;
+  }
+
+  #sendPlain(ws: WebSocket, frame: PreparedFrame, clientId: string | undefined): boolean {
+    if (ws.bufferedAmount >= this.#limits.maxBufferedBytes) {
+      this.#slowConsumer(ws, clientId);
+      return false;
+    }
+    ws.send(frame.payload, TEXT);
     this.#metrics.messagesOut++;
     return true;
   }
@@ -82,15 +112,10 @@ export class Outbound {
     if (this.#limits.slowConsumer === 'drop') return;
     this.#metrics.slowConsumersClosed++;
     this.#logger.warn({ clientId, bufferedAmount: ws.bufferedAmount }, 'closing slow consumer');
-    // ws terminates the socket if the close handshake does not finish (the client is not reading).
-    ws.close(CloseCode.SLOW_CONSUMER, 'slow consumer');
+    this.#close(ws);
   }
 }
 
-/**
- * ws has no public cork or raw write; its `_socket` is the connection's net.Socket, set before
- * the WebSocket is OPEN.
- */
-function rawSocket(ws: WebSocket): Socket {
-  return (ws as unknown as { _socket: Socket })._socket;
+function closeWith4009(ws: WebSocket): void {
+  ws.close(CloseCode.SLOW_CONSUMER, 'slow consumer');
 }

@@ -1,8 +1,8 @@
-import * as ws from 'ws';
+import type { WsInternals } from './ws-internals';
 
 /**
- * A frame serialized and encoded once per broadcast and shared by every recipient. `wire` adds
- * the WebSocket header once too, so writing it to a socket copies nothing per recipient.
+ * A frame serialized and encoded once per broadcast and shared by every recipient. Its wire form
+ * adds the WebSocket header once too, so writing it to a socket copies nothing per recipient.
  */
 export class PreparedFrame {
   readonly payload: Buffer;
@@ -12,9 +12,9 @@ export class PreparedFrame {
     this.payload = payload;
   }
 
-  /** The complete server-to-client text frame: FIN, not masked, not compressed. */
-  get wire(): Buffer {
-    this.#wire ??= Buffer.concat(Sender.frame(this.payload, TEXT_FRAME));
+  /** The complete server-to-client text frame, framed at the first call and kept. */
+  wire(internals: WsInternals): Buffer {
+    this.#wire ??= internals.textFrame(this.payload);
     return this.#wire;
   }
 }
@@ -22,8 +22,3 @@ export class PreparedFrame {
 export function prepareFrame(frame: unknown): PreparedFrame {
   return new PreparedFrame(Buffer.from(typeof frame === 'string' ? frame : JSON.stringify(frame)));
 }
-
-// ws exports the Sender it frames with (`frame` is documented public); @types/ws does not declare it.
-const { Sender } = ws as unknown as { Sender: { frame(data: Buffer, options: object): Buffer[] } };
-
-const TEXT_FRAME = { fin: true, rsv1: false, opcode: 0x01, mask: false, readOnly: true };

@@ -20,6 +20,7 @@ import type { RoomOptions } from './options';
 import type { Outbound } from './outbound';
 import { type PreparedFrame, prepareFrame } from './prepared-frame';
 import type { RecoveryGates } from './recovery-gate';
+import type { RoomStreams } from './room-streams';
 
 export interface RoomManagerDeps {
   nodeId: string;
@@ -35,6 +36,8 @@ export interface RoomManagerDeps {
   outbound: Outbound;
   /** Holds a recovering client's live room frames until its replay is out. */
   gates: RecoveryGates;
+  /** Follows the streams of history rooms with members here. */
+  streams: RoomStreams;
   logger: Logger;
 }
 
@@ -43,6 +46,7 @@ export interface JoinOptions {
   roomName: unknown;
   username?: unknown;
   since?: unknown;
+  epoch?: unknown;
   rewind?: unknown;
 }
 
@@ -75,7 +79,7 @@ export class RoomManager {
     return this.#deps.index.rooms;
   }
 
-  async join({ client, roomName, username, since, rewind }: JoinOptions): Promise<JoinRoomReply> {
+  async join({ client, roomName, username, since, epoch, rewind }: JoinOptions): Promise<JoinRoomReply> {
     const { index, options } = this.#deps;
     if (!isValidRoomName(roomName)) {
       throw new RoomcastError(
@@ -86,6 +90,7 @@ export class RoomManager {
     // Checked before anything changes, so a bad request leaves the client's rooms as they were.
     const from = since === undefined ? undefined : offsetParam('since', since);
     const count = rewind === undefined ? 0 : offsetParam('rewind', rewind);
+    const fromEpoch = epoch === undefined ? undefined : epochParam(epoch);
     const display = cleanUsername(username);
     if (display !== null) client.username = display;
     const current = index.roomsOf(client.clientId);
@@ -102,7 +107,15 @@ export class RoomManager {
     if (!options.clientCanJoinMultipleRooms) {
       for (const other of [...current]) if (other !== roomName) await this.leave({ client, roomName: other });
     }
-    const reply: JoinRoomReply = { success: true, roomName };
+    const reply: JoinRoomReply = {
+      success: true,
+      roomName,
+      message: `Joined ${roomName}`,
+      clientId: client.clientId,
+      username: client.username,
+      userId: client.user?.userId ?? null,
+      joinedAt: new Date().toISOString(),
+    };
     if (!this.#deps.roomSettings(roomName).history) {
       if (!already) await this.#add(client, roomName);
       return reply;
@@ -110,7 +123,7 @@ export class RoomManager {
     const { history } = this.#deps;
     if (from !== undefined) {
       return this.#replay(client, roomName, already, reply, from, async () => {
-        const missed = await history.since(roomName, from);
+        const missed = await history.since(roomName, from, fromEpoch);
         reply.recovered = missed.recovered;
         return missed;
       });
@@ -136,18 +149,19 @@ export class RoomManager {
   ): Promise<JoinRoomReply> {
     const { gates, outbound } = this.#deps;
     const send = (frame: PreparedFrame) => outbound.send(client.ws, frame, client.clientId);
-    let upTo = replayedUpTo;
+    let upTo = 0; // nothing replayed yet: every live frame is news to the client
     gates.hold(client.clientId, roomName);
     let joined = already;
     try {
       if (!already) await this.#add(client, roomName);
       joined = true;
-      const { entries, offset } = await read();
+      const { entries, offset, epoch } = await read();
       reply.offset = offset;
-      for (const entry of entries) {
-        send(prepareFrame(entry.frame));
-        upTo = entry.offset;
-      }
+      reply.epoch = epoch;
+      this.#deps.streams.follow(roomName, { offset, epoch });
+      for (const entry of entries) send(prepareFrame(entry.frame));
+      // The client stands at `offset` now: live frames up to it are behind it (or replayed).
+      upTo = offset;
     } catch (error) {
       if (!joined) throw error;
       if (reply.recovered === undefined && replayedUpTo > 0) reply.recovered = false;
@@ -161,12 +175,22 @@ export class RoomManager {
   async leave({ client, roomName }: { client: ConnectedClient; roomName: unknown }): Promise<LeaveRoomReply> {
     if (!isValidRoomName(roomName)) throw new RoomcastError(ErrorCode.INVALID_ROOM, 'Invalid room name');
     const { removed, lastInRoom } = this.#deps.index.remove(roomName, client.clientId);
+    this.#deps.gates.forget(client.clientId, roomName);
     if (removed) {
-      if (lastInRoom) await this.#deps.bus.unsubscribe(BusChannel.room(roomName), this.#deps.busListener);
+      if (lastInRoom) {
+        this.#deps.streams.forget(roomName);
+        await this.#deps.bus.unsubscribe(BusChannel.room(roomName), this.#deps.busListener);
+      }
       await this.#deps.store.remove(roomName, client.clientId);
       this.#announce(this.#member(client), roomName, 'leave');
     }
-    return { success: true, roomName };
+    return {
+      success: true,
+      roomName,
+      message: `Left ${roomName}`,
+      clientId: client.clientId,
+      leftAt: new Date().toISOString(),
+    };
   }
 
   /** Leaves every room of a client that went away. Never throws: it runs on disconnect. */
@@ -214,7 +238,10 @@ export class RoomManager {
   async #add(client: ConnectedClient, roomName: string): Promise<void> {
     const { firstInRoom } = this.#deps.index.add(roomName, client.clientId);
     // Subscribe before replying, so the client misses nothing published by other nodes afterwards.
-    if (firstInRoom) await this.#deps.bus.subscribe(BusChannel.room(roomName), this.#deps.busListener);
+    if (firstInRoom) {
+      if (this.#deps.roomSettings(roomName).history) this.#deps.streams.open(roomName);
+      await this.#deps.bus.subscribe(BusChannel.room(roomName), this.#deps.busListener);
+    }
     await this.#deps.store.add(roomName, this.#member(client));
     this.#announce(this.#member(client), roomName, 'join');
   }
@@ -227,9 +254,11 @@ export class RoomManager {
   ): void {
     const member = { roomName, clientId, userId, username };
     if (this.#deps.roomSettings(roomName).presence) {
+      // Presence is state, not history: never stored, never replayed.
       void this.#deps.broadcaster.broadcastToRoom({
         roomName,
         data: { type: 'presence', action, data: member },
+        ephemeral: true,
       });
     }
     const event =
@@ -247,6 +276,11 @@ export class RoomManager {
       username: client.username,
     };
   }
+}
+
+function epochParam(value: unknown): string {
+  if (typeof value === 'string' && value.length > 0 && value.length <= 64) return value;
+  throw new RoomcastError(ErrorCode.INVALID_MESSAGE, 'epoch must be the string a join reply gave');
 }
 
 /** `since` and `rewind` are offsets or counts: whole numbers from 0. */

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server as HttpServer, type IncomingMessage } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
 import {
   type AuthUser,
   type Bus,
@@ -9,13 +8,14 @@ import {
   type BusListener,
   CloseCode,
   encodeBusMessage,
+  type History,
   type RoomMember,
   type UserId,
   WebSocketRedisSubscriberEvent,
 } from '@roomcast/protocol';
 import { createRoomSettings, MemoryHistory, MemoryRoomStore, RoomIndex } from '@roomcast/rooms';
 import { loadSubscribersFromDirectory, SubscriberDispatcher } from '@roomcast/subscribers';
-import { type RawData, WebSocket, WebSocketServer as WsServer } from 'ws';
+import { type RawData, type WebSocket, WebSocketServer as WsServer } from 'ws';
 import {
   Broadcaster,
   type BroadcastToAllOptions,
@@ -25,7 +25,11 @@ import {
 } from './broadcaster';
 import { createBusReceiver } from './bus-receiver';
 import { ClientManager, type ConnectedClient } from './client-manager';
+import { closeAll, Disconnects } from './disconnects';
+import { DurablePublisher } from './durable-publisher';
+import { createHandshakeGuard } from './handshake-guard';
 import { Heartbeat } from './heartbeat';
+import { HttpGateway, type ListenOptions } from './http-gateway';
 import { LocalDelivery } from './local-delivery';
 import { MemoryBus } from './memory-bus';
 import { MessagePipeline } from './message-pipeline';
@@ -35,17 +39,12 @@ import { Outbound } from './outbound';
 import { prepareFrame } from './prepared-frame';
 import { RecoveryGates } from './recovery-gate';
 import { RoomManager } from './room-manager';
+import { RoomStreams } from './room-streams';
 import { Router } from './router';
 import { SessionTimers } from './session-timers';
 import { registerSystemRoutes } from './system-routes';
-import { checkUpgrade, defaultClientIp } from './upgrade';
 
-export interface ListenOptions {
-  port?: number;
-  /** Loopback by default: exposing the server is a decision, not an accident. */
-  host?: string;
-  path?: string;
-}
+export type { ListenOptions } from './http-gateway';
 
 /**
  * The Roomcast WebSocket server: the guide's API on `ws`, on one node or many (give it a Redis
@@ -80,14 +79,13 @@ export class WebSocketServer {
    * would cost every idle client a few hundred bytes.
    */
   readonly #socketListeners = this.#createSocketListeners();
-  readonly #perIp = new Map<string, number>();
+  readonly #disconnects: Disconnects;
   readonly #wss: WsServer;
-  #http:
-    | { server: HttpServer; owned: boolean; onUpgrade: (...args: [IncomingMessage, Duplex, Buffer]) => void }
-    | undefined;
+  readonly #gateway: HttpGateway;
   #started = false;
   #stopping: Promise<void> | undefined;
   #busStatusOff: (() => void) | undefined;
+  readonly #streams: { streams: RoomStreams; durable: DurablePublisher; ownedHistory: History | undefined };
   #expiredMembersOff: (() => void) | undefined;
 
   constructor(options: WebSocketServerOptions = {}) {
@@ -95,16 +93,32 @@ export class WebSocketServer {
     this.#resolved = resolveOptions(options);
     const { logger, limits } = this.#resolved;
     this.nodeId = options.nodeId ?? randomUUID();
-    this.#bus = options.bus ?? new MemoryBus();
-    this.#outbound = new Outbound(this.#metrics, limits, logger);
+    this.#bus = options.bus ?? new MemoryBus({ logger });
+    this.#outbound = new Outbound({
+      metrics: this.#metrics,
+      limits,
+      logger,
+      closeSlowConsumer: ws => this.#closeSlowConsumer(ws),
+    });
+    this.#disconnects = new Disconnects(logger);
     const index = new RoomIndex();
     const gates = new RecoveryGates();
     const local = new LocalDelivery(this.clientManager, index, this.#outbound, gates);
     const roomSettings = createRoomSettings(this.#resolved.rooms.patterns);
     const history = options.history ?? new MemoryHistory();
+    const streams = new RoomStreams({ history, local, logger });
+    const durable = new DurablePublisher({
+      nodeId: this.nodeId,
+      bus: this.#bus,
+      history,
+      streams,
+      logger,
+      maxLiveDelayMs: this.#resolved.rooms.maxLiveDelayMs,
+    });
+    this.#streams = { streams, durable, ownedHistory: options.history ? undefined : history };
     const dispatchEvent = (channel: string, message: unknown) =>
       void this.#subscribers.dispatch(channel, message);
-    const deps = { nodeId: this.nodeId, bus: this.#bus, local, history, roomSettings, dispatchEvent, logger };
+    const deps = { nodeId: this.nodeId, bus: this.#bus, local, durable, roomSettings, dispatchEvent, logger };
     this.#cluster = new Broadcaster(deps, 'cluster');
     this.local = new Broadcaster(deps, 'local');
     this.#subscribers = new SubscriberDispatcher({
@@ -114,6 +128,8 @@ export class WebSocketServer {
     this.#receiver = createBusReceiver({
       nodeId: this.nodeId,
       local,
+      streams,
+      durable,
       metrics: this.#metrics,
       logger,
       dispatchEvent,
@@ -132,6 +148,7 @@ export class WebSocketServer {
       broadcaster: this.#cluster,
       outbound: this.#outbound,
       gates,
+      streams,
       logger,
     });
     this.#pipeline = new MessagePipeline({
@@ -151,6 +168,18 @@ export class WebSocketServer {
       perMessageDeflate: false,
       clientTracking: false,
     });
+    this.#gateway = new HttpGateway({
+      guard: createHandshakeGuard(this.#resolved, this.#metrics),
+      wss: this.#wss,
+      gate: {
+        allowedOrigins: this.#resolved.allowedOrigins,
+        authenticator: options.authenticator,
+        metrics: this.#metrics,
+        logger,
+        isStopping: () => this.#stopping !== undefined,
+      },
+      connected: (ws, user, ip) => this.#connected(ws, user, ip),
+    });
     registerSystemRoutes(this.#router, {
       clients: this.clientManager,
       rooms: this.roomManager,
@@ -165,37 +194,13 @@ export class WebSocketServer {
   }
 
   /** Shares a port with an existing HTTP server; resolves when upgrades are accepted. */
-  async attach(server: HttpServer, { path = '/ws' }: { path?: string } = {}): Promise<void> {
-    if (this.#http) throw new TypeError('This WebSocketServer is already attached; create another one');
-    await this.#start();
-    const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-      // Another upgrade handler on this server owns the other paths; alone, this one refuses
-      // them (404) so that their sockets do not hang.
-      if (server.listenerCount('upgrade') > 1 && pathnameOf(request) !== path) return;
-      void this.#upgrade(request, socket, head, path);
-    };
-    server.on('upgrade', onUpgrade);
-    this.#http = { server, owned: false, onUpgrade };
+  attach(server: HttpServer, { path = '/ws' }: { path?: string } = {}): Promise<void> {
+    return this.#gateway.attach(server, path, this.#startOrUndo);
   }
 
   /** Starts a standalone HTTP server for WebSockets (127.0.0.1 and a free port by default). */
-  async listen({
-    port = 0,
-    host = '127.0.0.1',
-    path = '/ws',
-  }: ListenOptions = {}): Promise<AddressInfo & { url: string }> {
-    const http = createServer((_request, response) => {
-      response.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' }).end('Upgrade Required');
-    });
-    await new Promise<void>((resolve, reject) => {
-      http.once('error', reject);
-      http.listen(port, host, () => resolve());
-    });
-    await this.attach(http, { path });
-    if (this.#http) this.#http.owned = true;
-    const address = http.address() as AddressInfo;
-    const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    return { ...address, url: `ws://${hostPart}:${address.port}${path}` };
+  listen(options: ListenOptions = {}): Promise<AddressInfo & { url: string }> {
+    return this.#gateway.listen(options, this.#startOrUndo);
   }
 
   // ---- the guide's calls ----------------------------------------------------------------------
@@ -321,9 +326,10 @@ export class WebSocketServer {
     await this.#bus.subscribe(BusChannel.broadcast, this.#receiver);
     await this.#bus.subscribe(BusChannel.node(this.nodeId), this.#receiver);
     if (this.#subscribers.hasSubscribers) await this.#bus.subscribe(BusChannel.events, this.#receiver);
-    this.#busStatusOff = this.#bus.onStatusChange(connected =>
-      logger.warn({ connected }, `bus ${connected ? 'reconnected' : 'disconnected'}`),
-    );
+    this.#busStatusOff = this.#bus.onStatusChange(connected => {
+      logger.warn({ connected }, `bus ${connected ? 'reconnected' : 'disconnected'}`);
+      if (connected) void this.#resumeStreams();
+    });
     this.#expiredMembersOff = this.roomManager.watchExpiredMembers();
     this.#heartbeat.start(this.#resolved.heartbeat, this.#resolved.inactive);
     if (this.#options.debug?.printRoutes) {
@@ -334,24 +340,6 @@ export class WebSocketServer {
     }
     if (this.#options.debug?.printSubscribers) this.#subscribers.print(logger);
     this.#options.events?.onServerStarted?.({ webSocketServer: this });
-  }
-
-  async #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, path: string): Promise<void> {
-    socket.on('error', destroySocket);
-    const decision = await checkUpgrade(request, socket, {
-      path,
-      allowedOrigins: this.#resolved.allowedOrigins,
-      limits: this.#resolved.limits,
-      authenticator: this.#options.authenticator,
-      metrics: this.#metrics,
-      logger: this.#resolved.logger,
-      getClientIp: this.#options.getClientIp ?? defaultClientIp,
-      openConnections: () => this.clientManager.size,
-      openConnectionsFrom: ip => this.#perIp.get(ip) ?? 0,
-      isStopping: () => this.#stopping !== undefined,
-    });
-    if (!decision.ok) return;
-    this.#wss.handleUpgrade(request, socket, head, ws => this.#connected(ws, decision.user, decision.ip));
   }
 
   #connected(ws: WebSocket, user: AuthUser | undefined, ip: string): void {
@@ -368,7 +356,6 @@ export class WebSocketServer {
     const { clientId } = client;
     this.clientManager.add(client);
     this.#byWs.set(ws, client);
-    this.#perIp.set(ip, (this.#perIp.get(ip) ?? 0) + 1);
     this.#metrics.connectionsTotal++;
     this.#heartbeat.track(ws);
     ws.on('message', this.#socketListeners.message);
@@ -427,18 +414,17 @@ export class WebSocketServer {
       },
       close(this: WebSocket, code: number, reason: Buffer): void {
         const client = server.#byWs.get(this);
-        if (client) void server.#disconnected(client, code, reason.toString());
+        if (client) server.#disconnects.track(server.#disconnected(client, code, reason.toString()));
       },
     };
   }
 
   async #disconnected(client: ConnectedClient, code: number, reason: string): Promise<void> {
     const { clientId } = client;
-    this.clientManager.remove(clientId);
+    // Once per client: a slow consumer is disconnected at its 4009, before its socket closes.
+    if (!this.clientManager.remove(clientId)) return;
+    this.#byWs.delete(client.ws);
     this.#timers.clear(clientId);
-    const left = (this.#perIp.get(client.ip) ?? 1) - 1;
-    if (left > 0) this.#perIp.set(client.ip, left);
-    else this.#perIp.delete(client.ip);
     await this.roomManager.leaveAll(client);
     this.#options.events?.onDisconnected?.({ clientId, code, reason });
     this.#cluster.publish(WebSocketRedisSubscriberEvent.ClientDisconnected, {
@@ -448,47 +434,66 @@ export class WebSocketServer {
     });
   }
 
+  /** It cannot read its close frame: it leaves its rooms and presence now, not at ws's close timeout. */
+  #closeSlowConsumer(ws: WebSocket): void {
+    this.#disconnects.closeUnread(ws, CloseCode.SLOW_CONSUMER, 'slow consumer');
+    const client = this.#byWs.get(ws);
+    if (client) this.#disconnects.track(this.#disconnected(client, CloseCode.SLOW_CONSUMER, 'slow consumer'));
+  }
+
+  /** Back on the bus: once this node's appends in flight have landed, rooms read what they missed. */
+  async #resumeStreams(): Promise<void> {
+    const { streams, durable } = this.#streams;
+    await durable.settled(RESUME_WAIT_MS);
+    if (!this.#stopping) streams.resume();
+  }
+
   #clientOf(ws: WebSocket): ConnectedClient {
     const client = this.#byWs.get(ws);
     if (!client) throw new TypeError('This socket is not a client of this server');
     return client;
   }
 
-  async #stop(timeoutMs: number): Promise<void> {
+  /** Undoes #start: bus subscriptions and watchers, heartbeat timers. */
+  async #release(): Promise<void> {
     this.#heartbeat.stop();
-    this.#timers.clearAll();
-    const clients = [...this.clientManager.getClients()];
-    const closed = clients.map(({ ws }) =>
-      ws.readyState === WebSocket.CLOSED
-        ? undefined
-        : new Promise<void>(resolve => ws.once('close', () => resolve())),
-    );
-    for (const { ws } of clients) ws.close(CloseCode.GOING_AWAY, 'server shutting down');
-    const deadline = new Promise<void>(resolve => setTimeout(resolve, timeoutMs).unref());
-    await Promise.race([Promise.all(closed), deadline]);
-    for (const { ws } of clients) if (ws.readyState !== WebSocket.CLOSED) ws.terminate();
-    await Promise.all(closed);
-    // Let the close handlers (room clean-up) finish before the store forgets this node.
-    await new Promise(resolve => setImmediate(resolve));
-    await this.roomManager.removeNode().catch(() => {});
     for (const channel of [BusChannel.broadcast, BusChannel.node(this.nodeId), BusChannel.events]) {
       await this.#bus.unsubscribe(channel, this.#receiver).catch(() => {});
     }
     this.#busStatusOff?.();
     this.#expiredMembersOff?.();
-    this.#wss.close();
-    if (this.#http) {
-      this.#http.server.off('upgrade', this.#http.onUpgrade);
-      if (this.#http.owned) await new Promise<void>(resolve => this.#http?.server.close(() => resolve()));
+    this.#busStatusOff = this.#expiredMembersOff = undefined;
+  }
+
+  /** A failed start leaves nothing behind (subscriptions, timers) and may be tried again. */
+  readonly #startOrUndo = async (): Promise<void> => {
+    try {
+      await this.#start();
+    } catch (error) {
+      this.#started = false;
+      await this.#release();
+      throw error;
     }
+  };
+
+  async #stop(timeoutMs: number): Promise<void> {
+    this.#gateway.refuseNew();
+    this.#heartbeat.stop();
+    this.#timers.clearAll();
+    const sockets = [...this.clientManager.getClients()].map(client => client.ws);
+    await closeAll(sockets, { code: CloseCode.GOING_AWAY, reason: 'server shutting down', timeoutMs });
+    // Every disconnect (room store, onDisconnected) finishes before the store forgets this node.
+    await this.#disconnects.drain(timeoutMs);
+    await this.roomManager.removeNode().catch(() => {});
+    await this.#release();
+    this.#streams.durable.close();
+    this.#streams.streams.close();
+    await this.#streams.ownedHistory?.close();
+    this.#wss.close();
+    await this.#gateway.close();
     if (!this.#options.bus) await this.#bus.close();
   }
 }
 
-function pathnameOf(request: IncomingMessage): string {
-  return new URL(request.url ?? '/', 'http://localhost').pathname;
-}
-
-function destroySocket(this: Duplex): void {
-  this.destroy();
-}
+/** How long a reconnected node waits for its appends in flight before it reads what it missed. */
+const RESUME_WAIT_MS = 5_000;

@@ -77,7 +77,9 @@ it('keeps the server’s memory bounded while a reader stalls through 20 MB of b
     expect(fastCount.received).toBe(warmup + count);
     expect(peakRss - baselineRss).toBeLessThan(DEFAULT_LIMITS.maxBufferedBytes * 2);
     stalled.ws.resume();
-    expect(await stalled.closed).toBe(4009);
+    // 4009 if it reads its close frame within the server's grace time; 1006 once the server has
+    // destroyed the socket of a client that could not (it sits behind 4 MiB of unread frames).
+    expect([4009, 1006]).toContain(await stalled.closed);
     fastCount.ws.close();
   } finally {
     child.kill();

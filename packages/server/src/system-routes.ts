@@ -5,6 +5,7 @@ import {
   type JoinRoomData,
   RoomcastError,
   SystemRoute,
+  sameUserId,
 } from '@roomcast/protocol';
 import type { ClientManager, ConnectedClient } from './client-manager';
 import type { RoomManager } from './room-manager';
@@ -33,8 +34,8 @@ export function registerSystemRoutes(router: Router, deps: SystemRouteDeps): voi
     source: 'system',
     handler: (_ws, clientId, data) => {
       // Identity comes from auth only: a userId or userType in the data is ignored.
-      const { roomName, username, since, rewind } = dataOf(data);
-      return deps.rooms.join({ client: clientOf(clientId), roomName, username, since, rewind });
+      const { roomName, username, since, epoch, rewind } = dataOf(data);
+      return deps.rooms.join({ client: clientOf(clientId), roomName, username, since, epoch, rewind });
     },
   });
   router.add({
@@ -47,10 +48,14 @@ export function registerSystemRoutes(router: Router, deps: SystemRouteDeps): voi
   router.add({
     ...SystemRoute.presence,
     source: 'system',
-    handler: async (_ws, _clientId, data) => {
+    handler: async (_ws, clientId, data) => {
       const { roomName } = dataOf(data);
       if (typeof roomName !== 'string')
         throw new RoomcastError(ErrorCode.INVALID_ROOM, 'roomName is required');
+      // Who is in a room is for its members: anyone else (and a client authorizeJoin refuses)
+      // could otherwise list any room's users.
+      if (!deps.rooms.rooms.get(roomName)?.has(clientId))
+        throw new RoomcastError(ErrorCode.FORBIDDEN, `Join ${roomName} to see who is in it`);
       const members = await deps.rooms.getRoomMembers(roomName);
       return {
         roomName,
@@ -85,7 +90,7 @@ export function registerSystemRoutes(router: Router, deps: SystemRouteDeps): voi
     handler: async (_ws, clientId, data) => {
       const client = clientOf(clientId);
       const user = await verify(data);
-      if (client.user && client.user.userId !== user.userId) {
+      if (client.user && !sameUserId(client.user.userId, user.userId)) {
         // Refused, and the connection keeps the identity it had.
         throw new RoomcastError(ErrorCode.FORBIDDEN, 'A refresh token must be for the same user');
       }

@@ -1,36 +1,28 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Authenticator, AuthUser, Limits, Logger } from '@roomcast/protocol';
+import type { Authenticator, AuthUser, Logger } from '@roomcast/protocol';
+import type { HandshakeGuard } from './handshake-guard';
+import { refuseSocket } from './http-refusal';
+import { warnIgnoredToken } from './ignored-token';
 import type { Metrics } from './metrics';
 
 export interface UpgradeGateDeps {
   path: string;
   allowedOrigins: ReadonlySet<string> | undefined;
-  limits: Limits;
   authenticator: Authenticator | undefined;
   metrics: Metrics;
   logger: Logger;
-  getClientIp: (request: IncomingMessage) => string;
-  /** Connections open now, in total and from one address. */
-  openConnections: () => number;
-  openConnectionsFrom: (ip: string) => number;
+  /** Connection caps and the client's address (behind trusted proxies, from X-Forwarded-For). */
+  guard: Pick<HandshakeGuard, 'enter'>;
   isStopping: () => boolean;
 }
 
 export type UpgradeDecision = { ok: true; user: AuthUser | undefined; ip: string } | { ok: false };
 
-const STATUS_TEXT: Record<number, string> = {
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  429: 'Too Many Requests',
-  503: 'Service Unavailable',
-};
-
 /**
- * Decides an HTTP upgrade before any WebSocket exists: path, shutdown, origin, connection caps,
- * then the token (`?token=` or `Authorization: Bearer`). Refusals are plain HTTP answers, so a
- * refused client never holds a socket.
+ * Decides an HTTP upgrade before any WebSocket exists: path, shutdown, origin, connection caps
+ * and the client's address, then the token (`?token=` or `Authorization: Bearer`). Refusals are
+ * plain HTTP answers, so a refused client never holds a socket.
  */
 export async function checkUpgrade(
   request: IncomingMessage,
@@ -44,14 +36,16 @@ export async function checkUpgrade(
   // Browsers always send Origin; other clients (servers, CLIs) are not subject to CORS.
   if (deps.allowedOrigins && origin !== undefined && !deps.allowedOrigins.has(origin))
     return refuse(socket, 403, deps);
-  if (deps.openConnections() >= deps.limits.maxConnections) return refuse(socket, 503, deps);
-  const ip = deps.getClientIp(request);
-  const perIp = deps.limits.maxConnectionsPerIp;
-  if (perIp !== undefined && deps.openConnectionsFrom(ip) >= perIp) return refuse(socket, 429, deps);
+  const admission = deps.guard.enter(request, socket);
+  if (admission.refusal !== undefined) return refuse(socket, admission.refusal, deps);
+  const { ip } = admission;
 
   const token = findToken(url, request);
   const auth = deps.authenticator;
-  if (!auth) return { ok: true, user: undefined, ip };
+  if (!auth) {
+    warnIgnoredToken(token, deps.logger);
+    return { ok: true, user: undefined, ip };
+  }
   if (token === undefined) {
     // Without a token a required client may still log in with its first message (auth.login).
     return auth.required && !(auth.loginTimeoutMs > 0)
@@ -72,6 +66,10 @@ export async function checkUpgrade(
   }
 }
 
+export function pathnameOf(request: IncomingMessage): string {
+  return new URL(request.url ?? '/', 'http://localhost').pathname;
+}
+
 export function findToken(url: URL, request: IncomingMessage): string | undefined {
   const fromQuery = url.searchParams.get('token');
   if (fromQuery) return fromQuery;
@@ -80,18 +78,8 @@ export function findToken(url: URL, request: IncomingMessage): string | undefine
   return undefined;
 }
 
-export function defaultClientIp(request: IncomingMessage): string {
-  return request.socket.remoteAddress ?? 'unknown';
-}
-
 function refuse(socket: Duplex, status: number, deps: UpgradeGateDeps): { ok: false } {
   deps.metrics.rejectedUpgrades++;
-  const text = STATUS_TEXT[status] ?? 'Error';
-  if (socket.writable) {
-    socket.write(
-      `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`,
-    );
-  }
-  socket.destroy();
+  refuseSocket(socket, status);
   return { ok: false };
 }

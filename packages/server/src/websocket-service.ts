@@ -25,8 +25,14 @@ export class WebSocketService {
     this.#server.broadcastToAllClients({ data: message });
   }
 
-  async sendToRooms(roomNames: string[], message: unknown): Promise<void> {
-    await Promise.all(roomNames.map(roomName => this.#server.broadcastToRoom({ roomName, data: message })));
+  /**
+   * In history rooms the message is durable (stored, replayed) unless `{ ephemeral: true }`;
+   * resolves once it is appended.
+   */
+  async sendToRooms(roomNames: string[], message: unknown, { ephemeral = false } = {}): Promise<void> {
+    await Promise.all(
+      roomNames.map(roomName => this.#server.broadcastToRoom({ roomName, data: message, ephemeral })),
+    );
   }
 
   /** Exactly these clients, wherever they are connected. */
@@ -42,9 +48,22 @@ export class WebSocketService {
     await this.broadcast({ type: 'system', action, data });
   }
 
-  /** Sends the error's message only: stacks and causes stay on the server. */
+  /**
+   * Sends `{ message, code? }` of an `Error` or of a plain `{ message, code }` object (a string is
+   * the message): stacks, causes and other fields stay on the server.
+   * @example await service.sendErrorMessage('failed', { message: 'Boom', code: 'E_FAIL' });
+   */
   async sendErrorMessage(action: string, error: unknown): Promise<void> {
-    const message = error instanceof Error ? error.message : String(error);
-    await this.broadcast({ type: 'error', action, data: { message } });
+    await this.broadcast({ type: 'error', action, data: publicErrorData(error) });
   }
+}
+
+function publicErrorData(error: unknown): { message: string; code?: string | number } {
+  if (typeof error !== 'object' || error === null) return { message: String(error) };
+  const { message, code } = error as { message?: unknown; code?: unknown };
+  const data: { message: string; code?: string | number } = {
+    message: typeof message === 'string' ? message : 'Error',
+  };
+  if (typeof code === 'string' || typeof code === 'number') data.code = code;
+  return data;
 }

@@ -3,6 +3,7 @@ import {
   type AnyWebSocketSubscriberConfig,
   defineWebSocketSubscriber,
   isWebSocketSubscriberDefinition,
+  SubscriberDispatcher,
 } from './index';
 
 const handle = () => {};
@@ -30,6 +31,20 @@ describe('defineWebSocketSubscriber', () => {
     const matching = defineWebSocketSubscriber({ match: /^x/, handle, description: 'x things' });
     expect(matching).toMatchObject({ name: 'match(/^x/)', channels: [], description: 'x things' });
     expect(matching.match).toHaveLength(1);
+  });
+
+  it("takes '*' in channel and channels for every channel, as the guide's Troubleshooting does", async () => {
+    for (const config of [{ channels: ['*'] }, { channel: '*' }, { channels: ['updates', '*'] }]) {
+      const everything = define({ ...config, handle });
+      expect(everything).toMatchObject({ channels: [], match: ['*'] });
+    }
+    // Through a dispatcher: every channel, and once per message even when also listed by name.
+    const seen: string[] = [];
+    const dispatcher = new SubscriberDispatcher().add([
+      { channels: ['updates', '*'], handle: ({ channel }) => void seen.push(channel) },
+    ]);
+    for (const channel of ['updates', 'clientConnected', 'custom']) await dispatcher.dispatch(channel, {});
+    expect(seen).toEqual(['updates', 'clientConnected', 'custom']);
   });
 
   it('drops the g and y flags so a RegExp matches the same channel every time', () => {

@@ -13,10 +13,13 @@ import type {
 const DEFINITION = Symbol.for('roomcast.subscriberDefinition');
 const TARGET_KEYS = ['channel', 'channels', 'match'] as const;
 const HOOKS = ['onBefore', 'onAfter', 'onError'] as const;
+/** `'*'` alone, in `channel`, `channels` or `match`, is every channel (the guide's Troubleshooting). */
+const EVERY_CHANNEL = '*';
 
 /**
  * Checks and normalizes a bus subscriber: exactly one of `channel`, `channels` (exact channel
- * names) or `match` (strings with `*` wildcards, RegExps, predicates, or an array of them), a
+ * names, or `'*'` for every channel) or `match` (strings with `*` wildcards, RegExps, predicates,
+ * or an array of them), a
  * `handle` function, and optional `priority` (higher first), `name`, `description`, `middleware`.
  * Throws a TypeError saying what to fix; returns a frozen definition for a dispatcher.
  *
@@ -54,12 +57,17 @@ export function defineWebSocketSubscriber<TServer = SubscriberServer, TMessage =
     throw new TypeError(`${owner} needs a handle function: handle: ({ channel, message }) => {...}${hint}.`);
   }
   const channels = raw.channel !== undefined ? [raw.channel] : raw.channels;
+  const exact = channels === undefined ? [] : readChannels(channels, owner);
+  // Every channel covers the exact ones: listed twice, a handler would run twice per message.
+  const every = exact.includes(EVERY_CHANNEL);
   const definition = {
     name: readName(raw, owner),
     ...(raw.description === undefined ? {} : { description: readDescription(raw.description, owner) }),
     priority: readPriority(raw.priority, owner),
-    channels: Object.freeze(channels === undefined ? [] : readChannels(channels, owner)),
-    match: Object.freeze(raw.match === undefined ? [] : readMatch(raw.match, owner)),
+    channels: Object.freeze(every ? [] : exact),
+    match: Object.freeze(
+      every ? [EVERY_CHANNEL] : raw.match === undefined ? [] : readMatch(raw.match, owner),
+    ),
     middleware: Object.freeze(readMiddleware(raw.middleware, owner)),
     handle: raw.handle,
   };
@@ -124,7 +132,7 @@ function readChannels(channels: unknown, owner: string): string[] {
         `${owner}: channel names must be non-empty strings, got ${describeValue(channel)}.`,
       );
     }
-    if (channel.includes('*')) {
+    if (channel.includes('*') && channel !== EVERY_CHANNEL) {
       throw new TypeError(
         `${owner}: channel '${channel}' has a wildcard; channel names are exact, use match: '${channel}'.`,
       );

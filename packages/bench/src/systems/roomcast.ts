@@ -10,7 +10,8 @@ export async function startRoomcast(options: SystemOptions): Promise<RunningSyst
   const cluster = options.redis ? await startRedisParts(options.redis) : undefined;
   const serverOptions: WebSocketServerOptions = {
     limits: { rateLimit: false, maxConnections: 100_000 },
-    ...(cluster && { bus: cluster.bus, roomStore: cluster.store }),
+    ...(cluster && { bus: cluster.bus, roomStore: cluster.store, history: cluster.history }),
+    ...(options.history && { rooms: { patterns: [{ match: '*', history: options.history }] } }),
   };
   if (options.jwtSecret) {
     const { createJwtAuthenticator } = await import('@roomcast/auth');
@@ -31,16 +32,23 @@ export async function startRoomcast(options: SystemOptions): Promise<RunningSyst
 }
 
 async function startRedisParts(redis: NonNullable<SystemOptions['redis']>) {
-  const { connectRedis, RedisBus: Bus, RedisRoomStore: Store } = await import('@roomcast/redis');
+  const {
+    connectRedis,
+    RedisBus: Bus,
+    RedisHistory: History,
+    RedisRoomStore: Store,
+  } = await import('@roomcast/redis');
   const connections = await connectRedis({ host: redis.host, port: redis.port });
   const { publisherClient: publisher, subscriberClient: subscriber } = connections;
   const bus: RedisBus = new Bus({ publisher, subscriber, appName: redis.appName });
   const store: RedisRoomStore = new Store({ client: publisher, appName: redis.appName });
+  const history = new History({ client: publisher, appName: redis.appName });
   return {
     bus,
     store,
+    history,
     stop: async () => {
-      await Promise.all([bus.close(), store.close()]);
+      await Promise.all([bus.close(), store.close(), history.close()]);
       await connections.close();
     },
   };

@@ -10,6 +10,8 @@ export interface SystemOptions {
   jwtSecret?: string;
   /** Where to import `@roomcast/server` from: a patched build, to measure a server change. */
   roomcastServerModule?: string;
+  /** Roomcast only: every room keeps this history (durable messages), on Redis when clustered. */
+  history?: { size: number; ttlMs: number };
 }
 
 /** One system under test, started: the only surface the scenarios use. */

@@ -47,7 +47,12 @@ export interface NodeConfig {
   prefix?: string;
   nodeId?: string;
   /** Presence and history patterns (string `match` only: a RegExp cannot cross IPC). */
-  rooms?: { patterns?: (Omit<RoomPattern, 'match'> & { match: string })[]; maxRoomsPerClient?: number };
+  rooms?: {
+    patterns?: (Omit<RoomPattern, 'match'> & { match: string })[];
+    maxRoomsPerClient?: number;
+    /** How long a durable message may wait for the stream before it goes out live on its node. */
+    maxLiveDelayMs?: number;
+  };
   /** `rooms.authorizeJoin` from @roomcast/auth's userRoomPolicy / claimRoomPolicy (composed). */
   roomPolicies?: { userRoom?: UserRoomPolicyOptions; claimRoom?: { match: string; claim?: string } };
   /** createJwtAuthenticator options (a string secret). */
