@@ -106,13 +106,17 @@ export function describeHistoryContract(name: string, makeHistory: MakeHistory):
       expect(results.map(r => r.published)).toEqual([hasBus, hasBus, hasBus]);
     });
 
-    it('keeps each frame byte-exact and gives it back with `"offset":n` spliced in (withOffset)', async () => {
+    it('keeps each frame byte-exact with its id, and gives it back with `"offset":n` spliced in (withOffset)', async () => {
       const messages = ['plain', 'héllo wörld 😀 𝄞 中文', 'line\nbreak "quoted" \\ back\tslash', ''].map(
         (data, i) => durableMessage('exact', `e${i}`, data),
       );
       for (const message of messages) await history.append('exact', message, KEEP);
       const { epoch } = await history.latest('exact', 0);
-      const expected = messages.map((m, i) => ({ offset: i + 1, frame: withOffset(m.frame, i + 1) }));
+      const expected = messages.map((m, i) => ({
+        offset: i + 1,
+        id: m.id,
+        frame: withOffset(m.frame, i + 1),
+      }));
       expect((await history.since('exact', 0, epoch)).entries).toEqual(expected);
       expect((await history.latest('exact', 10)).entries).toEqual(expected);
       expect(expected.map(e => JSON.parse(e.frame).offset)).toEqual([1, 2, 3, 4]);

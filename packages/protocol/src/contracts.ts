@@ -59,6 +59,8 @@ export interface StreamPosition {
 
 export interface HistoryEntry {
   offset: number;
+  /** The id its origin gave the message (`DurableMessage.id`). */
+  id: string;
   /** The client frame as sent on the wire, offset included. */
   frame: string;
 }

@@ -20,7 +20,8 @@ end
 
 /**
  * KEYS: stream, meta, id key. ARGV: frame, size, ttlMs, metaTtlMs, idTtlMs, epoch candidate,
- * bus channel, header head, sharded (1/0). Returns { offset, epoch, duplicate (1/0) }.
+ * bus channel, header head, sharded (1/0), message id. Returns { offset, epoch, duplicate (1/0) }.
+ * Entries keep the frame (`f`) and the message id (`i`).
  * The entry id `0-<offset>` makes the stream itself say which offsets it still holds. The bus
  * payload is built as `completeDurablePayload` (protocol) builds it.
  */
@@ -34,7 +35,7 @@ if seen then
   end
 end
 local offset = redis.call('HINCRBY', KEYS[2], 'offset', 1)
-redis.call('XADD', KEYS[1], 'MAXLEN', '=', ARGV[2], '0-' .. offset, 'f', ARGV[1])
+redis.call('XADD', KEYS[1], 'MAXLEN', '=', ARGV[2], '0-' .. offset, 'f', ARGV[1], 'i', ARGV[10])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], math.max(tonumber(ARGV[3]), tonumber(ARGV[4])))
 redis.call('SET', KEYS[3], offset .. ':' .. epoch, 'PX', ARGV[5])

@@ -121,6 +121,7 @@ export class RedisHistory implements History {
         this.#busPrefix + message.publish.channel,
         message.publish.head,
         this.#sharded ? 1 : 0,
+        message.id,
       ],
     );
     const [offset, epoch, duplicate] = Array.isArray(reply) ? reply : [];
@@ -188,16 +189,16 @@ function readPosition(reply: unknown): { offset: number; epoch: string; entries:
   return { offset: Number(offset ?? 0), epoch: String(epoch ?? ''), entries: parseEntries(rawEntries) };
 }
 
-/** XRANGE reply `[[id, [field, frame]], ...]` -> entries, the offset read back from the id. */
+/** XRANGE reply `[[entryId, ['f', frame, 'i', id]], ...]` -> entries, the offset from the entry id. */
 function parseEntries(reply: unknown): HistoryEntry[] {
   if (!Array.isArray(reply)) return [];
   const entries: HistoryEntry[] = [];
   for (const item of reply) {
-    const [id, fields] = Array.isArray(item) ? item : [];
-    const frame = Array.isArray(fields) ? fields[1] : undefined;
-    const offset = typeof id === 'string' ? Number(id.slice(id.indexOf('-') + 1)) : Number.NaN;
+    const [entryId, fields] = Array.isArray(item) ? item : [];
+    const [, frame, , id] = Array.isArray(fields) ? fields : [];
+    const offset = typeof entryId === 'string' ? Number(entryId.slice(entryId.indexOf('-') + 1)) : Number.NaN;
     if (!Number.isSafeInteger(offset) || typeof frame !== 'string') continue;
-    entries.push({ offset, frame: withOffset(frame, offset) });
+    entries.push({ offset, id: typeof id === 'string' ? id : '', frame: withOffset(frame, offset) });
   }
   return entries;
 }

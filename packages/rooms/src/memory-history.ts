@@ -84,7 +84,7 @@ export class MemoryHistory implements History {
     }
     if (stream.entriesExpireAt <= now) stream.entries = [];
     stream.offset += 1;
-    stream.entries.push({ offset: stream.offset, frame: message.frame });
+    stream.entries.push({ offset: stream.offset, id: message.id, frame: message.frame });
     if (stream.entries.length > options.size) stream.entries.splice(0, stream.entries.length - options.size);
     stream.entriesExpireAt = now + options.ttlMs;
     stream.expiresAt = now + Math.max(options.ttlMs, this.#metaTtlMs);
@@ -155,7 +155,7 @@ export class MemoryHistory implements History {
 }
 
 function onWire(entry: HistoryEntry): HistoryEntry {
-  return { offset: entry.offset, frame: withOffset(entry.frame, entry.offset) };
+  return { ...entry, frame: withOffset(entry.frame, entry.offset) };
 }
 
 function positive(name: string, value: number): number {

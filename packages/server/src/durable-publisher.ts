@@ -62,9 +62,11 @@ export class DurablePublisher {
     const head = durableHead({ origin: nodeId, room: roomName, id, exclude });
     // Only a room with members here needs its own message back in time.
     const followedAt = this.#deps.streams.following(roomName);
-    if (followedAt && !bus.connected)
+    if (followedAt && !bus.connected) {
+      // Messages still waiting will not come back either: they go first, in the order sent.
+      for (const waiting of [...this.#waiting.keys()]) this.#goLive(waiting);
       this.#deps.streams.deliverLive(roomName, followedAt, { id, frame, exclude });
-    else if (followedAt) {
+    } else if (followedAt) {
       this.#wait(id, { roomName, followedAt, frame, exclude, deadline: Date.now() + maxLiveDelayMs });
     }
     const appended = history.append(roomName, { id, frame, publish: { channel, head } }, options).then(

@@ -37,6 +37,8 @@ export interface RoomStreamsDeps {
   history: History;
   local: LocalDelivery;
   logger: Logger;
+  /** Resolves once this node's appends in flight have landed or failed (bounded). */
+  appendsSettled: () => Promise<void>;
 }
 
 /**
@@ -46,7 +48,8 @@ export interface RoomStreamsDeps {
  * from history, and when that cannot be done, or the stream's epoch changed, members get
  * `system.roomNotRecovered` with the position from which delivery is exact again. While Redis
  * cannot be reached, this node's own messages reach its members live without offset
- * (`system.roomInterrupted` first), and their durable copies are skipped when they come.
+ * (`system.roomInterrupted` first). Once the stream is back and those appends have landed, the
+ * notice names the offset of the last of them, so no message after it is one members already had.
  */
 export class RoomStreams {
   readonly #deps: RoomStreamsDeps;
@@ -92,16 +95,14 @@ export class RoomStreams {
       state.epoch = header.epoch;
       state.offset = header.offset - 1;
     }
-    if (state.catchingUp) {
+    if (state.catchingUp || state.interrupted) {
+      // Interrupted: the stream is back, and the resync read says where exact delivery resumes.
       this.#hold(room, state, header, body);
       return;
     }
-    if (header.epoch !== state.epoch || state.interrupted) {
-      // The stream restarted (history lost), or members saw messages without offsets: from here
-      // on delivery is exact again, and members learn that what came before may not be.
-      const had = state.skipIds.delete(header.id);
-      this.#notRecovered(room, state, { epoch: header.epoch, offset: header.offset - (had ? 0 : 1) });
-      if (had) return;
+    if (header.epoch !== state.epoch) {
+      // The stream restarted (history lost): exact from here on; what came before may be gone.
+      this.#notRecovered(room, state, { epoch: header.epoch, offset: header.offset - 1 });
     }
     if (header.offset <= state.offset) return; // already delivered (a catch-up overlapped)
     if (header.offset > state.offset + 1) this.#hold(room, state, header, body);
@@ -149,9 +150,8 @@ export class RoomStreams {
 
   #hold(room: string, state: Followed, header: DurableHeader, body: string): void {
     if (state.buffer.size >= MAX_BUFFERED) {
-      // Too far behind to hold: start over from the stream's position after this catch-up.
+      // Too far behind to hold: drop what is held; the next read takes it from history.
       state.buffer.clear();
-      state.interrupted = true;
       state.again = true;
     }
     state.buffer.set(header.offset, { header, body });
@@ -185,19 +185,25 @@ export class RoomStreams {
 
   async #read(room: string, state: Followed): Promise<void> {
     const { history } = this.#deps;
+    // The messages members got live must be in the stream (or have failed) before it is read.
+    if (state.interrupted) await this.#deps.appendsSettled();
     const read: HistorySince =
-      state.interrupted || state.epoch === undefined
+      state.epoch === undefined
         ? { ...(await history.latest(room, 0)), recovered: false }
         : await history.since(room, state.offset, state.epoch);
     if (this.#rooms.get(room) !== state) return;
-    if (read.recovered) {
-      for (const entry of read.entries) {
-        if (entry.offset <= state.offset) continue;
-        state.offset = entry.offset;
-        this.#deps.local.toRoom(room, prepareFrame(entry.frame), {}, entry.offset);
-      }
-    } else {
-      this.#notRecovered(room, state, read);
+    if (!read.recovered) this.#notRecovered(room, state, read);
+    else if (state.interrupted) {
+      // Members had some of these live, out of order with the rest: exact delivery resumes after
+      // the last of them, and they learn that what came before may not be complete.
+      let resumeAt = state.offset;
+      for (const entry of read.entries) if (state.skipIds.has(entry.id)) resumeAt = entry.offset;
+      this.#notRecovered(room, state, { epoch: read.epoch, offset: resumeAt });
+    }
+    for (const entry of read.entries) {
+      if (entry.offset <= state.offset) continue;
+      state.offset = entry.offset;
+      this.#deps.local.toRoom(room, prepareFrame(entry.frame), {}, entry.offset);
     }
     this.#drain(room, state);
   }

@@ -106,7 +106,12 @@ export class WebSocketServer {
     const local = new LocalDelivery(this.clientManager, index, this.#outbound, gates);
     const roomSettings = createRoomSettings(this.#resolved.rooms.patterns);
     const history = options.history ?? new MemoryHistory();
-    const streams = new RoomStreams({ history, local, logger });
+    const streams = new RoomStreams({
+      history,
+      local,
+      logger,
+      appendsSettled: (): Promise<void> => durable.settled(APPENDS_SETTLE_MS),
+    });
     const durable = new DurablePublisher({
       nodeId: this.nodeId,
       bus: this.#bus,
@@ -328,7 +333,7 @@ export class WebSocketServer {
     if (this.#subscribers.hasSubscribers) await this.#bus.subscribe(BusChannel.events, this.#receiver);
     this.#busStatusOff = this.#bus.onStatusChange(connected => {
       logger.warn({ connected }, `bus ${connected ? 'reconnected' : 'disconnected'}`);
-      if (connected) void this.#resumeStreams();
+      if (connected && !this.#stopping) this.#streams.streams.resume();
     });
     this.#expiredMembersOff = this.roomManager.watchExpiredMembers();
     this.#heartbeat.start(this.#resolved.heartbeat, this.#resolved.inactive);
@@ -441,13 +446,6 @@ export class WebSocketServer {
     if (client) this.#disconnects.track(this.#disconnected(client, CloseCode.SLOW_CONSUMER, 'slow consumer'));
   }
 
-  /** Back on the bus: once this node's appends in flight have landed, rooms read what they missed. */
-  async #resumeStreams(): Promise<void> {
-    const { streams, durable } = this.#streams;
-    await durable.settled(RESUME_WAIT_MS);
-    if (!this.#stopping) streams.resume();
-  }
-
   #clientOf(ws: WebSocket): ConnectedClient {
     const client = this.#byWs.get(ws);
     if (!client) throw new TypeError('This socket is not a client of this server');
@@ -495,5 +493,5 @@ export class WebSocketServer {
   }
 }
 
-/** How long a reconnected node waits for its appends in flight before it reads what it missed. */
-const RESUME_WAIT_MS = 5_000;
+/** How long a resyncing room waits for this node's appends in flight before it reads the stream. */
+const APPENDS_SETTLE_MS = 5_000;

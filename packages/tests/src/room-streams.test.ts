@@ -8,18 +8,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RedisProcess, startRedis } from '../../redis/src/test-support/redis-process';
 import { type Frame, until, useClients } from './support/clients';
 import { REDIS_CLUSTER, type RedisTargetKind } from './support/redis-targets';
+import { check, follow, join, type RoomWatcher } from './support/room-watchers';
 import { type NodeConfig, type RoomcastNode, useNodes } from './support/roomcast-node';
-import {
-  check,
-  follow,
-  ids,
-  join,
-  MESSAGE,
-  type RoomWatcher,
-  send,
-  storedStream,
-  streamKey,
-} from './support/room-streams';
+import { ids, MESSAGE, send, storedStream, streamKey } from './support/stream-traffic';
 
 vi.setConfig({ testTimeout: 180_000 });
 
@@ -61,6 +52,8 @@ describe('a since rejoin is recovered: true only with every missed message', () 
   const cases = [
     {
       name: 'the stream expired (TTL) while the client was away: the position outlives it, all 7 come back',
+      // Each of the 7 appends, and the rejoin, must come within ttlMs of the append before it,
+      // or the stream expires again: 1 s leaves room on a loaded machine (400 ms passes too).
       history: { size: 100, ttlMs: 1_000 },
       meanwhile: (app: string) =>
         until('the stream to expire', async () => (await admin.exists(streamKey(app, 'r'))) === 0),
@@ -84,7 +77,10 @@ describe('a since rejoin is recovered: true only with every missed message', () 
   ];
   for (const { name, history, meanwhile, recovered, position } of cases) {
     it(name, async () => {
-      const { app, nodes: [a, b] } = await nodes(2, history);
+      const {
+        app,
+        nodes: [a, b],
+      } = await nodes(2, history);
       const first = await follow(connect(a!.url), 'r');
       const { epoch } = check(first);
       await send(a!, 'r', ids('m', 5), { window: 1 });
@@ -123,15 +119,26 @@ async function thousandAtOnce(kind: RedisTargetKind | 'shared', count: number) {
   const target = kind === 'shared' ? undefined : await kind.start();
   try {
     const connection = target?.connection ?? { host: redis.host, port: redis.port };
-    const { app, nodes: started } = await nodes(count, { size: 2_000, ttlMs: 300_000 }, { redis: connection });
+    const { app, nodes: started } = await nodes(
+      count,
+      { size: 2_000, ttlMs: 300_000 },
+      { redis: connection },
+    );
     const watchers: RoomWatcher[] = [];
-    for (const node of started) for (let i = 0; i < 3; i++) watchers.push(await follow(connect(node.url), 'r'));
+    for (const node of started)
+      for (let i = 0; i < 3; i++) watchers.push(await follow(connect(node.url), 'r'));
 
-    const shares = started.map((_, i) => ids(`n${i + 1}`, Math.floor(1_000 / count) + (i < 1_000 % count ? 1 : 0)));
+    const shares = started.map((_, i) =>
+      ids(`n${i + 1}`, Math.floor(1_000 / count) + (i < 1_000 % count ? 1 : 0)),
+    );
     // Every node sends its share at once, none waits for another.
     const failed = await Promise.all(started.map((node, i) => send(node, 'r', shares[i]!, { window: 10 })));
     expect(failed.flat()).toEqual([]);
-    await until('every watcher to get 1,000 messages', () => watchers.every(w => received(w) >= 1_000), 90_000);
+    await until(
+      'every watcher to get 1,000 messages',
+      () => watchers.every(w => received(w) >= 1_000),
+      90_000,
+    );
 
     const reports = watchers.map(check);
     const offsets = Array.from({ length: 1_000 }, (_, i) => i + 1);
@@ -168,7 +175,10 @@ describe('one order per room: nodes broadcasting into one history room at once, 
 
 describe('presence and ephemeral messages are never history', () => {
   it('rewind: 50 after 200 ephemeral frames from both nodes and 3 durable ones returns the 3', async () => {
-    const { app, nodes: [a, b] } = await nodes(2, { size: 100, ttlMs: 60_000 }, { presence: true });
+    const {
+      app,
+      nodes: [a, b],
+    } = await nodes(2, { size: 100, ttlMs: 60_000 }, { presence: true });
     const both = [a!, b!];
     const watchers = [await follow(connect(a!.url), 'r'), await follow(connect(b!.url), 'r')];
     // 5 rounds of 10 presence frames (5 clients join and leave) and 30 `ephemeral: true`

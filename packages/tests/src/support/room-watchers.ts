@@ -1,20 +1,15 @@
 /**
  * Test support for room streams (issue 15): raw `ws` clients that follow one history room and
- * record every frame, a checker that reads a client's frames the way a careful app would and
- * lists every broken promise, paced senders, and the room's Redis stream read back directly.
+ * record every frame, and a checker that reads a client's frames the way a careful app would and
+ * lists every promise of SPEC section 4 that was broken.
  *
- *   const watcher = await follow(connect(node.url), 'r');       joined, reply kept
- *   const report = check(watcher);                             { violations, ids, offsets, ... }
- *   await rejoin(watcher);                                     { since, epoch } from its position
- *   const stored = await storedStream(redis, 'app', 'r');       [{ offset, id }] by XRANGE
+ *   const watcher = await follow(connect(node.url), 'r');   joined; every join is remembered
+ *   const report = check(watcher);                         { violations, ids, durable, live, notices, ... }
+ *   await rejoin(watcher);                                 `{ since, epoch }` from where it stands
+ *   expect(report.violations, explain(watcher)).toEqual([]);
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Cluster, Redis } from 'ioredis';
-import type { Frame, TestClient } from './clients';
-import type { RoomcastNode } from './roomcast-node';
-
-/** The frame type and action of every test message; its `data.id` names it. */
-export const MESSAGE = { type: 'stream', action: 'msg' } as const;
+import { type Frame, type TestClient, until } from './clients';
+import { MESSAGE } from './stream-traffic';
 
 export interface JoinReply {
   success: true;
@@ -66,6 +61,8 @@ export interface Notice {
   before: number | undefined;
   /** The offset of the first durable message after the notice, once one came. */
   firstAfter?: number;
+  /** How many durable messages came before the notice (`durable.slice(at)` came after it). */
+  at: number;
 }
 
 export interface StreamReport {
@@ -77,6 +74,8 @@ export interface StreamReport {
   durable: { id: string; offset: number }[];
   /** Ids of messages delivered live, without an offset. */
   live: string[];
+  /** Offsets jumped over without a notice (each gap's offsets). */
+  skipped: number[];
   interrupted: number;
   notices: Notice[];
   /** The last offset the client stands at (for a `since` rejoin) and its epoch. */
@@ -89,7 +88,9 @@ const isJoinReply = (frame: Frame, room: string) => {
   return typeof response === 'object' && response?.roomName === room && typeof response.offset === 'number';
 };
 const systemFor = (frame: Frame, room: string, action: string) =>
-  frame.type === 'system' && frame.action === action && (frame.data as { roomName?: string })?.roomName === room;
+  frame.type === 'system' &&
+  frame.action === action &&
+  (frame.data as { roomName?: string })?.roomName === room;
 
 /**
  * Reads a client's frames for its room as an app would, and checks the promise of SPEC section 4:
@@ -105,6 +106,7 @@ export function check({ client, room, joins }: RoomWatcher): StreamReport {
     ids: [],
     durable: [],
     live: [],
+    skipped: [],
     interrupted: 0,
     notices: [],
     position: 0,
@@ -128,9 +130,12 @@ export function check({ client, room, joins }: RoomWatcher): StreamReport {
     report.durable.push({ id, offset });
     const notice = report.notices.at(-1);
     if (notice && notice.firstAfter === undefined) notice.firstAfter = offset;
-    if (position === undefined) report.violations.push(`${id} (offset ${offset}) arrived before the join reply`);
-    else if (offset !== position + 1)
+    if (position === undefined)
+      report.violations.push(`${id} (offset ${offset}) arrived before the join reply`);
+    else if (offset !== position + 1) {
       report.violations.push(`${id} has offset ${offset} after ${position} (${where}): a gap or a step back`);
+      for (let skipped = position + 1; skipped < offset; skipped++) report.skipped.push(skipped);
+    }
     position = offset;
   };
 
@@ -149,11 +154,19 @@ export function check({ client, room, joins }: RoomWatcher): StreamReport {
       const before = position;
       if (pendingJoin.since !== undefined && reply.recovered === true) {
         if (pendingJoin.epoch !== undefined && reply.epoch !== pendingJoin.epoch)
-          report.violations.push(`recovered: true under epoch ${reply.epoch}, asked for ${pendingJoin.epoch}`);
+          report.violations.push(
+            `recovered: true under epoch ${reply.epoch}, asked for ${pendingJoin.epoch}`,
+          );
         position = pendingJoin.since;
       } else {
         if (pendingJoin.since !== undefined)
-          report.notices.push({ kind: 'recoveredFalse', offset: reply.offset, epoch: reply.epoch, before });
+          report.notices.push({
+            kind: 'recoveredFalse',
+            offset: reply.offset,
+            epoch: reply.epoch,
+            before,
+            at: report.durable.length,
+          });
         position = reply.offset;
         interrupted = false;
       }
@@ -165,7 +178,13 @@ export function check({ client, room, joins }: RoomWatcher): StreamReport {
       interrupted = true;
     } else if (systemFor(frame, room, 'roomNotRecovered')) {
       const { offset, epoch } = frame.data as { offset: number; epoch: string };
-      report.notices.push({ kind: 'roomNotRecovered', offset, epoch, before: position });
+      report.notices.push({
+        kind: 'roomNotRecovered',
+        offset,
+        epoch,
+        before: position,
+        at: report.durable.length,
+      });
       position = offset;
       report.epoch = epoch;
       interrupted = false;
@@ -176,66 +195,26 @@ export function check({ client, room, joins }: RoomWatcher): StreamReport {
   return report;
 }
 
-/** Whether the client was told a stretch may be missing (a notice or `recovered: false`). */
-export const wasTold = (report: StreamReport) => report.notices.length > 0;
+/**
+ * What the offsets a client jumped over held (from the stream, or from the other clients), and
+ * whether the client had that message live: evidence for a failure message.
+ */
+export function describeSkipped(report: StreamReport, idAt: Map<number, string>): string[] {
+  const live = new Set(report.live);
+  return report.skipped.map(offset => {
+    const id = idAt.get(offset);
+    return `offset ${offset} = ${id ?? 'unknown'}${id === undefined ? '' : live.has(id) ? ' (this client had it live)' : ' (never reached this client)'}`;
+  });
+}
 
 /** Offsets a notice (or `recovered: false`) covered: where a message may be missing. */
 export function announcedGap(report: StreamReport, offset: number, epoch: string): boolean {
   return report.notices.some(
     notice =>
-      notice.epoch === epoch && offset <= notice.offset && (notice.before === undefined || offset > notice.before),
+      notice.epoch === epoch &&
+      offset <= notice.offset &&
+      (notice.before === undefined || offset > notice.before),
   );
-}
-
-/**
- * Starts sending `ids` as room messages (durable unless `ephemeral`) from `node`, at most
- * `window` unanswered at once and `paceMs` apart. `issued` resolves once the last call is made,
- * `done` once every call settled, with the ids whose call failed (a rejection, a timed-out call).
- */
-export function sending(
-  node: RoomcastNode,
-  room: string,
-  ids: string[],
-  { window = 10, paceMs = 0, ephemeral = false } = {},
-): { issued: Promise<void>; done: Promise<string[]> } {
-  const failed: string[] = [];
-  const inFlight = new Set<Promise<void>>();
-  const issued = (async () => {
-    for (const id of ids) {
-      while (inFlight.size >= window) await Promise.race(inFlight);
-      const call = node.server
-        .broadcastToRoom({ roomName: room, data: { ...MESSAGE, data: { id } }, ephemeral })
-        .catch(() => void failed.push(id))
-        .finally(() => inFlight.delete(call));
-      inFlight.add(call);
-      if (paceMs > 0) await sleep(paceMs);
-    }
-  })();
-  const done = issued.then(() => Promise.all(inFlight)).then(() => failed);
-  return { issued, done };
-}
-
-/** `sending(...)`, resolved once every call settled: the ids whose call failed. */
-export const send = (...args: Parameters<typeof sending>): Promise<string[]> => sending(...args).done;
-
-export const ids = (prefix: string, count: number, from = 1) =>
-  Array.from({ length: count }, (_, i) => `${prefix}-${from + i}`);
-
-/** The room's history stream key, as RedisHistory names it (hash tag: the room's bus channel). */
-export const streamKey = (app: string, room: string) =>
-  `roomcast:${app}:history:{roomcast:${app}:room:${room}}:stream`;
-
-/** Every entry still in the room's Redis stream: offset (from the entry id) and message id. */
-export async function storedStream(
-  redis: Redis | Cluster,
-  app: string,
-  room: string,
-): Promise<{ offset: number; id: string }[]> {
-  const entries = await redis.xrange(streamKey(app, room), '-', '+');
-  return entries.map(([entryId, fields]) => ({
-    offset: Number(entryId.split('-')[1]),
-    id: String((JSON.parse(fields[1] ?? '{}') as { data?: { id?: unknown } }).data?.id),
-  }));
 }
 
 /** A compact line per room frame of a client (for failure messages): `id@offset`, `live id`, notices, replies. */
@@ -247,7 +226,9 @@ export function timeline({ client, room }: RoomWatcher): string[] {
     }
     if (isJoinReply(frame, room)) {
       const { offset, epoch, recovered } = frame.response as JoinReply;
-      return [`reply offset ${offset} epoch ${epoch}${recovered === undefined ? '' : ` recovered ${recovered}`}`];
+      return [
+        `reply offset ${offset} epoch ${epoch}${recovered === undefined ? '' : ` recovered ${recovered}`}`,
+      ];
     }
     if (systemFor(frame, room, 'roomInterrupted')) return ['roomInterrupted'];
     if (systemFor(frame, room, 'roomNotRecovered')) {
@@ -256,4 +237,26 @@ export function timeline({ client, room }: RoomWatcher): string[] {
     }
     return [];
   });
+}
+
+/** A watcher's timeline for a failure message: from 15 lines before its first notice, 200 lines. */
+export function explain(watcher: RoomWatcher): string {
+  const lines = timeline(watcher);
+  const first = lines.findIndex(line => line.startsWith('room'));
+  const from = Math.max(0, (first === -1 ? lines.length : first) - 15);
+  return `client ${watcher.client.clientId}, from line ${from}:\n  ${lines.slice(from, from + 200).join('\n  ')}`;
+}
+
+/** `until(what, condition)` whose timeout error shows every watcher's timeline. */
+export async function untilWatchers(
+  what: string,
+  watchers: RoomWatcher[],
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs?: number,
+) {
+  try {
+    await until(what, condition, timeoutMs);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${watchers.map(explain).join('\n')}`);
+  }
 }
