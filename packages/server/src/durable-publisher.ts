@@ -22,9 +22,12 @@ export interface DurablePublisherDeps {
 
 interface Waiting {
   roomName: string;
-  followedAt: Followed;
+  /** The room as followed at the publish; undefined: no members here to deliver to. */
+  followedAt: Followed | undefined;
   frame: string;
   exclude: string | undefined;
+  /** Resolves the publish's promise. */
+  settle: () => void;
   deadline: number;
 }
 
@@ -49,7 +52,10 @@ export class DurablePublisher {
     this.#deps = deps;
   }
 
-  /** Resolves once the message is appended, or known not to be (it went out live here then). */
+  /**
+   * Resolves once the message is appended, or once `maxLiveDelayMs` passed without an answer (it
+   * then went out live to this node's members): a caller never waits on Redis longer than that.
+   */
   publish(
     roomName: string,
     frame: string,
@@ -60,34 +66,43 @@ export class DurablePublisher {
     const id = this.#idPrefix + (++this.#seq).toString(36);
     const channel = BusChannel.room(roomName);
     const head = durableHead({ origin: nodeId, room: roomName, id, exclude });
+    let settle = () => {};
+    const done = new Promise<void>(resolve => {
+      settle = resolve;
+    });
     // Only a room with members here needs its own message back in time.
     const followedAt = this.#deps.streams.following(roomName);
     if (followedAt && !bus.connected) {
       // Messages still waiting will not come back either: they go first, in the order sent.
       for (const waiting of [...this.#waiting.keys()]) this.#goLive(waiting);
       this.#deps.streams.deliverLive(roomName, followedAt, { id, frame, exclude });
-    } else if (followedAt) {
-      this.#wait(id, { roomName, followedAt, frame, exclude, deadline: Date.now() + maxLiveDelayMs });
+      settle();
+    } else {
+      this.#wait(id, { roomName, followedAt, frame, exclude, settle, deadline: Date.now() + maxLiveDelayMs });
     }
-    const appended = history.append(roomName, { id, frame, publish: { channel, head } }, options).then(
-      result => {
+    const appended = history
+      .append(roomName, { id, frame, publish: { channel, head } }, options)
+      .then(result => {
         // An in-process history has no bus of its own: publishing now, in append order, is its order.
         if (!result.published && !result.duplicate)
           return bus.publish(channel, completeDurablePayload(head, result, frame));
-      },
-      (error: unknown) => {
+      })
+      .then(settle, (error: unknown) => {
         logger.error({ err: error, roomName }, 'history append failed; delivered here without offset');
         this.#goLive(id);
-      },
-    );
+        settle();
+      });
     this.#inFlight.add(appended);
-    void appended.finally(() => this.#inFlight.delete(appended));
-    return appended;
+    void appended.then(() => this.#inFlight.delete(appended));
+    return done;
   }
 
   /** The bus brought back a message of this node's: it is delivered from the stream. */
   arrived(id: string): void {
+    const waiting = this.#waiting.get(id);
+    if (!waiting) return;
     this.#waiting.delete(id);
+    waiting.settle(); // it is in the stream: the script published it
   }
 
   /** Waits (at most `timeoutMs`) until every append in flight has landed or failed. */
@@ -104,6 +119,7 @@ export class DurablePublisher {
   close(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    for (const waiting of this.#waiting.values()) waiting.settle();
     this.#waiting.clear();
   }
 
@@ -137,6 +153,7 @@ export class DurablePublisher {
     if (!waiting) return;
     this.#waiting.delete(id);
     const { roomName, followedAt, frame, exclude } = waiting;
-    this.#deps.streams.deliverLive(roomName, followedAt, { id, frame, exclude });
+    if (followedAt) this.#deps.streams.deliverLive(roomName, followedAt, { id, frame, exclude });
+    waiting.settle();
   }
 }
