@@ -10,9 +10,9 @@ import {
   freePort,
   type RedisProcess,
   startRedis,
-} from '../../../packages/redis/src/test-support/redis-process';
-import { CHROMIUM_LAUNCH_OPTIONS } from '../../../test-support/chromium';
-import { NetworkRelay } from '../../../test-support/network-relay';
+} from '@roomcast/test-support/redis-process';
+import { CHROMIUM_LAUNCH_OPTIONS } from '@roomcast/test-support/chromium';
+import { NetworkRelay } from '@roomcast/test-support/network-relay';
 import { type ChatProcess, startChat } from './chat-process';
 
 const here = dirname(fileURLToPath(import.meta.url));

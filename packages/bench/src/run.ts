@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import { startRedis } from '../../redis/src/test-support/redis-process';
+import { startRedis } from '@roomcast/test-support/redis-process';
 import { nowMs } from './clock';
 import { FULL, QUICK } from './config';
 import type { Measurement } from './measurement';

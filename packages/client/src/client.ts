@@ -1,34 +1,26 @@
 import {
-  type ClientFrame,
   CloseCode,
-  type ErrorBody,
   ErrorCode,
-  type ErrorReplyFrame,
-  isAnswerFrame,
   isRoomcastError,
   type JoinRoomData,
   type JoinRoomReply,
   type LeaveRoomReply,
-  type PushFrame,
-  type ReplyFrame,
-  RoomcastError,
+  type RoomcastError,
   type RouteMap,
-  type ServerFrame,
   SystemRoute,
-  TERMINAL_CLOSE_CODES,
-  type UnreadableFrameError,
 } from '@roomcast/protocol';
 import { Connection } from './connection';
 import { type ClientEvents, Emitter, type MessageHandler, type Unsubscribe } from './emitter';
-import { OfflineQueue } from './offline-queue';
+import { FrameRouter } from './frame-router';
+import { handshake } from './handshake';
 import {
-  backoffDelay,
   type ClientOptions,
   type ResolvedClientOptions,
   resolveClientOptions,
   type WebSocketLike,
 } from './options';
-import { PendingRequests } from './pending-requests';
+import { disconnected, Outbox } from './outbox';
+import { Reconnector } from './reconnect';
 import { RoomTracker } from './room-tracker';
 import type { RouteAction, RouteData, RouteResponse, RouteType } from './typed-routes';
 
@@ -40,8 +32,6 @@ export interface ClientStats {
 }
 
 export type JoinRoomOptions = Pick<JoinRoomData, 'username' | 'since' | 'epoch' | 'rewind'>;
-
-const disconnected = (message: string) => new RoomcastError(ErrorCode.DISCONNECTED, message);
 
 /**
  * A Roomcast connection that survives network loss: requests with replies, handlers per
@@ -59,25 +49,25 @@ const disconnected = (message: string) => new RoomcastError(ErrorCode.DISCONNECT
 export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
   readonly events: Emitter<ClientEvents>;
   readonly #options: ResolvedClientOptions;
-  readonly #pending = new PendingRequests();
-  readonly #queue: OfflineQueue;
-  readonly #handlers = new Map<string, Set<MessageHandler<never>>>();
+  readonly #outbox: Outbox;
   readonly #rooms = new RoomTracker(room => this.events.emit('roomNotRecovered', { room }));
+  readonly #router: FrameRouter;
+  readonly #reconnect: Reconnector;
   #connection: Connection | undefined;
   #ready = false;
   #closed = false;
   #everReady = false;
-  #attempt = 0;
-  #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #ids: { clientId: string; nodeId: string } | undefined;
   #waiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
 
   constructor(options: ClientOptions) {
     this.#options = resolveClientOptions(options);
-    this.#queue = new OfflineQueue(this.#options.offlineQueue.max);
+    this.#outbox = new Outbox(this.#options);
     this.events = new Emitter<ClientEvents>(error =>
       this.#options.logger?.error({ err: error }, 'listener failed'),
     );
+    this.#router = new FrameRouter(this.events, this.#outbox.pending, this.#rooms);
+    this.#reconnect = new Reconnector(this.#options, this.events, () => this.#dial());
   }
 
   /** The server's id for this connection (changes on every reconnect). */
@@ -99,7 +89,7 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
     return this.#rooms.names();
   }
   get stats(): ClientStats {
-    return { dropped: this.#queue.dropped, queued: this.#queue.size, pendingRequests: this.#pending.size };
+    return this.#outbox.stats;
   }
 
   /**
@@ -110,7 +100,7 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
     if (this.#ready) return Promise.resolve();
     this.#closed = false;
     const promise = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
-    if (!this.#connection && this.#retryTimer === undefined) this.#dial();
+    if (!this.#connection && !this.#reconnect.waiting) this.#dial();
     return promise;
   }
 
@@ -121,7 +111,7 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
     data?: RouteData<TRoutes, T, A>,
   ): boolean {
     if (this.#closed) return false;
-    this.#transmit({ type, action, data });
+    this.#outbox.send({ type, action, data });
     return true;
   }
 
@@ -137,15 +127,12 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
 
   /** Calls `handler(data, frame)` for every pushed frame of this type/action. */
   on<TData = unknown>(type: string, action: string, handler: MessageHandler<TData>): Unsubscribe {
-    const key = `${type}\u0000${action}`;
-    const set = this.#handlers.get(key) ?? new Set();
-    this.#handlers.set(key, set);
-    set.add(handler as MessageHandler<never>);
+    this.#router.on(type, action, handler as MessageHandler<never>);
     return () => this.off(type, action, handler);
   }
 
   off<TData = unknown>(type: string, action: string, handler: MessageHandler<TData>): void {
-    this.#handlers.get(`${type}\u0000${action}`)?.delete(handler as MessageHandler<never>);
+    this.#router.off(type, action, handler as MessageHandler<never>);
   }
 
   /**
@@ -185,10 +172,13 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
   // ---- connection lifecycle ---------------------------------------------------------------------
 
   #dial(): void {
-    this.#retryTimer = undefined;
     const { WebSocket, url, heartbeatTimeoutMs } = this.#options;
     const connection: Connection = new Connection(WebSocket, url, heartbeatTimeoutMs, {
-      onFrame: frame => this.#onFrame(connection, frame),
+      onFrame: decoded => {
+        if (decoded.kind === 'connected') void this.#handshake(connection, decoded.frame.data);
+        this.#router.route(decoded);
+      },
+      onInvalidFrame: problem => this.#router.ignore(problem),
       onClose: (code, reason) => this.#onClose(connection, code, reason),
       onError: error => this.events.emit('error', error),
     });
@@ -198,9 +188,12 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
   async #handshake(connection: Connection, ids: { clientId: string; nodeId: string }): Promise<void> {
     this.#ids = ids;
     try {
-      const token = await this.#options.getToken?.();
-      if (token) await this.#call(connection, SystemRoute.authLogin, { token });
-      await this.#rejoin(connection);
+      await handshake({
+        getToken: this.#options.getToken,
+        rooms: this.#rooms,
+        call: (route, data) => this.#outbox.call(connection, route, data),
+        onRoomError: error => this.events.emit('error', error),
+      });
     } catch (error) {
       if (connection !== this.#connection) return; // closed meanwhile: #onClose decides what next
       const failure = error instanceof Error ? error : new Error(String(error));
@@ -212,137 +205,34 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
     }
     if (connection !== this.#connection) return;
     this.#ready = true;
-    this.#attempt = 0;
-    for (const frame of this.#queue.drain()) this.#write(connection, frame);
+    this.#reconnect.reset();
+    this.#outbox.online(connection);
     this.events.emit(this.#everReady ? 'reconnected' : 'open', ids);
     this.#everReady = true;
     for (const waiter of this.#waiters.splice(0)) waiter.resolve();
-  }
-
-  async #rejoin(connection: Connection): Promise<void> {
-    const rejoin = async (roomName: string): Promise<void> => {
-      try {
-        const data = this.#rooms.rejoinData(roomName);
-        const reply = (await this.#call(connection, SystemRoute.joinRoom, data)) as JoinRoomReply;
-        this.#rooms.rejoined(roomName, reply);
-      } catch (error) {
-        if (
-          isRoomcastError(error) &&
-          (error.code === ErrorCode.DISCONNECTED || error.code === ErrorCode.TIMEOUT)
-        )
-          throw error;
-        this.#rooms.left(roomName);
-        this.events.emit('error', error as Error);
-      }
-    };
-    await Promise.all(this.#rooms.names().map(rejoin));
   }
 
   #onClose(connection: Connection, code: number, reason: string): void {
     if (connection !== this.#connection) return;
     this.#connection = undefined;
     this.#ready = false;
-    this.#pending.failSent(disconnected(`Connection closed (${code}) before the reply`));
+    this.#outbox.offline(code);
     this.events.emit('close', { code, reason });
     if (this.#closed) return;
-    const { reconnect } = this.#options;
-    const stop = this.#stopReason(code);
-    if (stop || !reconnect) {
-      this.#shutdown(disconnected(stop ?? `Connection closed (${code})`));
-      return;
-    }
-    const delayMs = backoffDelay(this.#attempt++, reconnect);
-    this.#options.logger?.debug({ attempt: this.#attempt, delayMs }, 'roomcast client reconnecting');
-    this.events.emit('reconnecting', { attempt: this.#attempt, delayMs });
-    this.#retryTimer = setTimeout(() => this.#dial(), delayMs);
-  }
-
-  /** Why this close code ends the client instead of a retry; undefined when it retries. */
-  #stopReason(code: number): string | undefined {
-    const { reconnect, getToken } = this.#options;
-    if (!reconnect) return undefined;
-    if (TERMINAL_CLOSE_CODES.has(code)) return `The server refused this client (${code})`;
-    if (code === CloseCode.TOKEN_EXPIRED && !getToken)
-      return 'Token expired (4001) and there is no getToken to renew it';
-    if (this.#attempt < reconnect.maxAttempts) return undefined;
-    this.events.emit('reconnectFailed', { attempts: this.#attempt });
-    return `Gave up after ${this.#attempt} reconnect attempts`;
+    const stop = this.#reconnect.retry(code);
+    if (stop) this.#shutdown(disconnected(stop));
   }
 
   #shutdown(error: RoomcastError): void {
     this.#closed = true;
-    clearTimeout(this.#retryTimer);
-    this.#retryTimer = undefined;
-    this.#queue.drain();
-    this.#pending.failSent(error, true);
+    this.#reconnect.cancel();
+    this.#outbox.shutdown(error);
     for (const waiter of this.#waiters.splice(0)) waiter.reject(error);
-  }
-
-  // ---- frames -----------------------------------------------------------------------------------
-
-  #onFrame(connection: Connection, frame: ServerFrame): void {
-    if (frame.type === 'system' && frame.action === 'connected') {
-      void this.#handshake(connection, (frame as { data: { clientId: string; nodeId: string } }).data);
-    }
-    if (isAnswerFrame(frame)) {
-      this.#onAnswer(frame);
-      return;
-    }
-    const push = frame as PushFrame;
-    if (push.room !== undefined && !this.#rooms.accept(push.room, push.offset)) return;
-    this.#rooms.notice(push);
-    this.events.emit('message', frame);
-    for (const handler of [...(this.#handlers.get(`${frame.type}\u0000${frame.action}`) ?? [])]) {
-      try {
-        (handler as MessageHandler)(push.data, push);
-      } catch (failure) {
-        this.events.emit('error', failure as Error);
-      }
-    }
-  }
-
-  /**
-   * A frame with `response` or `error` answers something this client sent: it settles its request,
-   * or (a reply to a `send()`, or one whose request timed out) goes to the `message` event, and an
-   * error also to `error`. It never reaches the handlers of its type/action, which are for events.
-   */
-  #onAnswer(frame: ReplyFrame | ErrorReplyFrame | UnreadableFrameError): void {
-    if (frame.id !== undefined && this.#pending.settle(frame.id, frame)) return;
-    this.events.emit('message', frame);
-    if ('error' in frame) {
-      const { code, message } = (frame.error ?? {}) as Partial<ErrorBody>;
-      this.events.emit('error', new RoomcastError(code ?? ErrorCode.INTERNAL_ERROR, message ?? ''));
-    }
   }
 
   #request(type: string, action: string, data: unknown, timeoutMs?: number): Promise<unknown> {
     if (this.#closed) return Promise.reject(disconnected('Client is closed'));
-    const timeout = timeoutMs ?? this.#options.requestTimeoutMs;
-    const { id, promise } = this.#pending.add(timeout, queued => this.#queue.remove(queued));
-    this.#transmit({ type, action, data, id });
-    return promise;
-  }
-
-  /** An internal request on a given connection, ahead of the offline queue (handshake only). */
-  #call(connection: Connection, route: { type: string; action: string }, data: unknown): Promise<unknown> {
-    const { id, promise } = this.#pending.add(this.#options.requestTimeoutMs, () => {});
-    if (!this.#write(connection, { ...route, data, id }))
-      this.#pending.fail(id, disconnected('Connection closed'));
-    return promise;
-  }
-
-  #transmit(frame: ClientFrame): void {
-    if (this.#ready && this.#connection && this.#write(this.#connection, frame)) return;
-    for (const dropped of this.#queue.push(frame)) {
-      if (dropped.id !== undefined)
-        this.#pending.fail(dropped.id, disconnected('Dropped from the full offline queue'));
-    }
-  }
-
-  #write(connection: Connection, frame: ClientFrame): boolean {
-    if (!connection.send(frame)) return false;
-    if (frame.id !== undefined) this.#pending.markSent(frame.id);
-    return true;
+    return this.#outbox.request(type, action, data, timeoutMs);
   }
 }
 

@@ -1,8 +1,17 @@
-import { type ClientFrame, type ServerFrame, SystemRoute } from '@roomcast/protocol';
+import {
+  type ClientFrame,
+  type DecodedServerFrame,
+  decodeServerFrame,
+  type ServerFrameError,
+  SystemRoute,
+} from '@roomcast/protocol';
 import type { WebSocketConstructor, WebSocketLike } from './options';
 
 export interface ConnectionHandlers {
-  onFrame: (frame: ServerFrame) => void;
+  /** A frame whose envelope `decodeServerFrame` checked. */
+  onFrame: (decoded: DecodedServerFrame) => void;
+  /** A frame that did not decode (not text, not JSON, a malformed envelope); it is dropped. */
+  onInvalidFrame: (problem: ServerFrameError) => void;
   /** Called exactly once, whoever ended the connection. */
   onClose: (code: number, reason: string) => void;
   onError: (error: Error) => void;
@@ -12,7 +21,7 @@ const OPEN = 1;
 const noop = (): void => {};
 
 /**
- * One socket, from dial to close: parses frames and watches for silence. Browsers never show
+ * One socket, from dial to close: checks each frame it receives and watches for silence. Browsers never show
  * protocol pings to scripts, so liveness is judged on frames: after half the timeout of silence
  * it sends `system.ping` (the server answers `pong`), after the full timeout it gives up.
  */
@@ -63,9 +72,12 @@ export class Connection {
 
   #receive(data: unknown): void {
     this.#alive();
-    const frame = typeof data === 'string' ? parse(data) : undefined;
-    if (frame) this.#handlers.onFrame(frame);
-    else this.#handlers.onError(new Error('Ignored a frame that is not a JSON object with type/action'));
+    const result =
+      typeof data === 'string'
+        ? decodeServerFrame(data)
+        : { ok: false as const, error: { kind: 'frame' as const, message: 'not a text frame' } };
+    if (result.ok) this.#handlers.onFrame(result);
+    else this.#handlers.onInvalidFrame(result.error);
   }
 
   #alive(): void {
@@ -98,15 +110,5 @@ export class Connection {
     this.socket.onclose = noop;
     this.socket.onerror = noop;
     this.#handlers.onClose(code, reason);
-  }
-}
-
-function parse(text: string): ServerFrame | undefined {
-  try {
-    const frame: unknown = JSON.parse(text);
-    const { type, action } = (frame ?? {}) as { type?: unknown; action?: unknown };
-    return typeof type === 'string' && typeof action === 'string' ? (frame as ServerFrame) : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -7,6 +7,12 @@ export {
   encodeBusMessage,
   WebSocketRedisSubscriberEvent,
 } from './bus';
+export type { MemoryBusOptions } from './bus-core/memory-bus';
+export { MemoryBus } from './bus-core/memory-bus';
+export type { BusTransport, TransportSink } from './bus-core/transport';
+export { TransportBus } from './bus-core/transport-bus';
+export type { BusStats, TransportBusOptions } from './bus-core/transport-bus-options';
+export { DEFAULT_TRANSPORT_BUS_OPTIONS } from './bus-core/transport-bus-options';
 export type { DecodeError, DecodeOptions, DecodeResult } from './codec';
 export { checkFrame, decode, encode, isName, isRequestId, utf8Length } from './codec';
 export { CloseCode, ErrorCode, TERMINAL_CLOSE_CODES } from './codes';
@@ -26,6 +32,8 @@ export type {
   StreamPosition,
 } from './contracts';
 export { newEpoch, silentLogger, withOffset } from './contracts';
+export type { LoadControllerOptions, ModuleFiles } from './controller-loader';
+export { CONTROLLER_FILE_ENDINGS, loadController } from './controller-loader';
 export type { ErrorIssue, RoomcastErrorOptions } from './errors';
 export { isRoomcastError, RoomcastError, toPublicError } from './errors';
 export type {
@@ -53,6 +61,13 @@ export type {
 export { isAnswerFrame, isErrorReplyFrame, isReplyFrame, SystemRoute } from './frames';
 export type { Limits, RateLimitOptions } from './limits';
 export { DEFAULT_LIMITS, MAX_ID_LENGTH, NAME_PATTERN } from './limits';
+export type {
+  DecodedServerFrame,
+  ServerFrameError,
+  ServerFrameKind,
+  ServerFrameResult,
+} from './server-frame';
+export { decodeServerFrame } from './server-frame';
 export type {
   InferSchemaOutput,
   RouteContract,

@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from './connect';
 import { RedisBus } from './redis-bus';
-import { collector, until } from './test-support/helpers';
-import { freePort, type RedisProcess, startRedis } from './test-support/redis-process';
+import { collector, until } from '@roomcast/test-support/helpers';
+import { freePort, type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 
 let redis: RedisProcess;
 beforeAll(async () => {

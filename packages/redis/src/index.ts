@@ -5,9 +5,19 @@ export type {
   RedisConnection,
   RedisUrlConnection,
 } from './clients';
+export type {
+  BusEmitterOptions,
+  EmittedRoomMessage,
+  EmitToRoomOptions,
+  EmitToUsersOptions,
+  Emitter,
+} from './bus-emitter';
+export { createBusEmitter } from './bus-emitter';
 export type { CommandClientOptions } from './command-client';
 export type { ConnectRedisOptions, RedisConnections } from './connect';
 export { connectRedis, DEFAULT_CONNECT_REDIS_OPTIONS } from './connect';
+export type { EmitterOptions } from './emitter';
+export { createEmitter } from './emitter';
 export { defaultPrefix } from './keys';
 export type { RedisBusStats } from './redis-bus';
 export { RedisBus } from './redis-bus';

@@ -3,8 +3,8 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisBus } from './redis-bus';
 import type { RedisBusOptions } from './redis-bus-options';
-import { capturingLogger, collector, until } from './test-support/helpers';
-import { type RedisProcess, startRedis } from './test-support/redis-process';
+import { capturingLogger, collector, until } from '@roomcast/test-support/helpers';
+import { type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 
 let redis: RedisProcess;
 let raw: Redis;

@@ -2,8 +2,8 @@ import type { RoomMember } from '@roomcast/protocol';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisRoomStore, type RedisRoomStoreOptions } from './redis-room-store';
-import { until } from './test-support/helpers';
-import { type RedisProcess, startRedis } from './test-support/redis-process';
+import { until } from '@roomcast/test-support/helpers';
+import { type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 
 let redis: RedisProcess;
 let client: Redis;

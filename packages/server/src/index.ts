@@ -1,16 +1,16 @@
-export { WebSocketServerBaseController } from './base-controller';
+export { WebSocketServerBaseController } from './routing/base-controller';
 export type {
   BroadcastToAllOptions,
   BroadcastToClientOptions,
   BroadcastToRoomOptions,
   BroadcastToUsersOptions,
-} from './broadcaster';
-export { Broadcaster } from './broadcaster';
-export type { TrustProxy } from './client-address';
-export type { ConnectedClient } from './client-manager';
-export { ClientManager } from './client-manager';
+} from './delivery/broadcaster';
+export { Broadcaster } from './delivery/broadcaster';
+export type { TrustProxy } from './http/client-address';
+export type { ConnectedClient } from './connection/client-manager';
+export { ClientManager } from './connection/client-manager';
 export type { ServerEvents } from './events';
-export type { BroadcastPredicate, PredicateTarget } from './local-delivery';
+export type { BroadcastPredicate, PredicateTarget } from './delivery/local-delivery';
 export type { MemoryBusOptions } from './memory-bus';
 export { MemoryBus } from './memory-bus';
 export type { Health } from './metrics';
@@ -29,10 +29,10 @@ export {
   DEFAULT_ROOM_OPTIONS,
   WEBSOCKET_SERVER_OPTION_KEYS,
 } from './options';
-export { RoomManager } from './room-manager';
-export type { ControllerClass, RouteDefinition, RouteHandler, RoutesOf, TypedRoute } from './routes';
-export { route } from './routes';
+export { RoomManager } from './rooms/room-manager';
+export type { ControllerClass, RouteDefinition, RouteHandler, RoutesOf, TypedRoute } from './routing/routes';
+export { route } from './routing/routes';
 export type { ListenOptions } from './server';
 export { WebSocketServer } from './server';
-export type { WebSocketServiceOptions } from './websocket-service';
-export { WebSocketService } from './websocket-service';
+export type { WebSocketServiceOptions } from './delivery/websocket-service';
+export { WebSocketService } from './delivery/websocket-service';

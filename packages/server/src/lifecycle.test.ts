@@ -5,7 +5,7 @@ import { MemoryRoomStore } from '@roomcast/rooms';
 import { describe, expect, it } from 'vitest';
 import { MemoryBus } from './memory-bus';
 import { WebSocketServer } from './server';
-import { TestClient } from './test-support/test-client';
+import { TestClient } from '@roomcast/test-support/test-client';
 
 const delay = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 /** A few event-loop turns without a timer of its own (so trackTimers counts only the server's). */

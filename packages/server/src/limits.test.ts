@@ -2,10 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { WebSocketServer } from './server';
-import { TestClient, upgradeStatus } from './test-support/test-client';
-import { useTestServers } from './test-support/test-servers';
+import { TestClient, upgradeStatus } from '@roomcast/test-support/test-client';
+import { useTestServers } from '@roomcast/test-support/test-servers';
+import type { WebSocketServerOptions } from './options';
 
-const start = useTestServers();
+const start = useTestServers((options?: WebSocketServerOptions) => new WebSocketServer(options));
 
 // Shared CI machines can be slow; these tests wait for behaviour, never for a duration.
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 });

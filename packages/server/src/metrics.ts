@@ -24,6 +24,34 @@ export interface Health {
   bus: { connected: boolean };
 }
 
+/** What of a health snapshot is not a counter: the server knows it. */
+export interface HealthState {
+  stopping: boolean;
+  nodeId: string;
+  bus: { connected: boolean };
+  activeConnections: number;
+  rooms: number;
+}
+
+/** `getHealth()`: the state given and this node's counters. */
+export function healthOf(
+  metrics: Metrics,
+  { stopping, nodeId, bus, activeConnections, rooms }: HealthState,
+): Health {
+  return {
+    status: stopping ? 'stopping' : bus.connected ? 'healthy' : 'degraded',
+    nodeId,
+    uptimeMs: Date.now() - metrics.startedAt,
+    activeConnections,
+    rooms,
+    messagesIn: metrics.messagesIn,
+    messagesOut: metrics.messagesOut,
+    dropped: metrics.dropped,
+    rateLimited: metrics.rateLimited,
+    bus: { connected: bus.connected },
+  };
+}
+
 /** Prometheus text exposition of a health snapshot and the counters. */
 export function toPrometheus(health: Health, metrics: Metrics): string {
   const lines: string[] = [];

@@ -12,10 +12,10 @@ import {
 } from '@roomcast/protocol';
 import type { RoomPattern } from '@roomcast/rooms';
 import type { WebSocketSubscriberConfig, WebSocketSubscriberDefinition } from '@roomcast/subscribers';
-import { type ClientAddress, createClientAddress, type TrustProxy } from './client-address';
-import type { ConnectedClient } from './client-manager';
+import { type ClientAddress, createClientAddress, type TrustProxy } from './http/client-address';
+import type { ConnectedClient } from './connection/client-manager';
 import type { ServerEvents } from './events';
-import type { RouteDefinition } from './routes';
+import type { RouteDefinition } from './routing/routes';
 
 export interface HeartbeatOptions {
   /** How often every client is pinged. */

@@ -7,11 +7,12 @@ import { CloseCode, ErrorCode, RoomcastError } from '@roomcast/protocol';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { WebSocketServer } from './server';
-import { TestClient, upgradeStatus } from './test-support/test-client';
-import { useTestServers } from './test-support/test-servers';
-import { WebSocketService } from './websocket-service';
+import { TestClient, upgradeStatus } from '@roomcast/test-support/test-client';
+import { useTestServers } from '@roomcast/test-support/test-servers';
+import { WebSocketService } from './delivery/websocket-service';
+import type { WebSocketServerOptions } from './options';
 
-const start = useTestServers();
+const start = useTestServers((options?: WebSocketServerOptions) => new WebSocketServer(options));
 
 let markers = 0;
 /** Resolves when every frame sent before it has arrived (one socket keeps order). */

@@ -1,55 +1,38 @@
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  type AuthUser,
-  type Bus,
-  BusChannel,
-  type BusListener,
-  CloseCode,
-  encodeBusMessage,
-  type History,
-  type RoomMember,
-  type UserId,
-  WebSocketRedisSubscriberEvent,
-} from '@roomcast/protocol';
-import { createRoomSettings, MemoryHistory, MemoryRoomStore, RoomIndex } from '@roomcast/rooms';
-import { loadSubscribersFromDirectory, SubscriberDispatcher } from '@roomcast/subscribers';
-import { type RawData, type WebSocket, WebSocketServer as WsServer } from 'ws';
-import {
-  Broadcaster,
-  type BroadcastToAllOptions,
-  type BroadcastToClientOptions,
-  type BroadcastToRoomOptions,
-  type BroadcastToUsersOptions,
-} from './broadcaster';
-import { createBusReceiver } from './bus-receiver';
-import { ClientManager, type ConnectedClient } from './client-manager';
-import { closeAll, Disconnects } from './disconnects';
-import { DurablePublisher } from './durable-publisher';
-import { createHandshakeGuard } from './handshake-guard';
-import { Heartbeat } from './heartbeat';
-import { HttpGateway, type ListenOptions } from './http-gateway';
-import { LocalDelivery } from './local-delivery';
+import { type Bus, CloseCode, type RoomMember, type UserId } from '@roomcast/protocol';
+import { MemoryHistory, MemoryRoomStore } from '@roomcast/rooms';
+import { SubscriberDispatcher } from '@roomcast/subscribers';
+import type { WebSocket } from 'ws';
+import { ClientManager } from './connection/client-manager';
+import { Connections } from './connection/connections';
+import { Heartbeat } from './connection/heartbeat';
+import type * as Broadcasts from './delivery/broadcaster';
+import type { Broadcaster } from './delivery/broadcaster';
+import { createDelivery } from './delivery/delivery';
+import { createHttpGateway, type HttpGateway, type ListenOptions } from './http/http-gateway';
+import { Lifecycle } from './lifecycle';
 import { MemoryBus } from './memory-bus';
-import { MessagePipeline } from './message-pipeline';
-import { type Health, Metrics, toPrometheus } from './metrics';
-import { type ResolvedOptions, resolveOptions, type WebSocketServerOptions } from './options';
-import { Outbound } from './outbound';
-import { prepareFrame } from './prepared-frame';
-import { RecoveryGates } from './recovery-gate';
-import { RoomManager } from './room-manager';
-import { RoomStreams } from './room-streams';
-import { Router } from './router';
-import { SessionTimers } from './session-timers';
-import { registerSystemRoutes } from './system-routes';
+import { type Health, healthOf, Metrics, toPrometheus } from './metrics';
+import { resolveOptions, type WebSocketServerOptions } from './options';
+import { RoomManager } from './rooms/room-manager';
+import { RoomMembers } from './rooms/room-members';
+import { MessagePipeline } from './routing/message-pipeline';
+import type { RouteMiddleware } from './routing/middleware/compose';
+import { Router } from './routing/router';
+import { registerSystemRoutes } from './routing/system-routes';
 
-export type { ListenOptions } from './http-gateway';
+export type { ListenOptions } from './http/http-gateway';
+
+/** The guide passes more keys (a `userId`, say): they are ignored, identity comes from auth. */
+type JoinRoomCall = { ws: WebSocket; roomName: string; username?: string; [key: string]: unknown };
 
 /**
  * The Roomcast WebSocket server: the guide's API on `ws`, on one node or many (give it a Redis
  * bus and store). Broadcast calls on the server reach every node; `server.local` reaches this
- * node's clients only.
+ * node's clients only. This class only wires the parts (connection/, delivery/, rooms/,
+ * routing/, http/) and answers the public calls.
  *
  * @example
  * const server = new WebSocketServer({ routes: [{ type: 'chat', action: 'send', handler: (ws, id, data) => ({ ok: true }) }] });
@@ -61,136 +44,66 @@ export class WebSocketServer {
   readonly roomManager: RoomManager;
   /** The same broadcast calls for this node's clients only (what subscriber handlers get). */
   readonly local: Broadcaster;
-  readonly #options: WebSocketServerOptions;
-  readonly #resolved: ResolvedOptions;
   readonly #cluster: Broadcaster;
   readonly #bus: Bus;
   readonly #metrics = new Metrics();
-  readonly #outbound: Outbound;
-  readonly #router = new Router();
   readonly #pipeline: MessagePipeline;
-  readonly #timers = new SessionTimers();
-  readonly #heartbeat: Heartbeat;
-  readonly #subscribers: SubscriberDispatcher;
-  readonly #receiver: BusListener;
-  readonly #byWs = new WeakMap<WebSocket, ConnectedClient>();
-  /**
-   * One set of listeners for every socket, with the socket as `this`: closures per connection
-   * would cost every idle client a few hundred bytes.
-   */
-  readonly #socketListeners = this.#createSocketListeners();
-  readonly #disconnects: Disconnects;
-  readonly #wss: WsServer;
+  readonly #connections: Connections;
   readonly #gateway: HttpGateway;
-  #started = false;
-  #stopping: Promise<void> | undefined;
-  #busStatusOff: (() => void) | undefined;
-  readonly #streams: { streams: RoomStreams; durable: DurablePublisher; ownedHistory: History | undefined };
-  #expiredMembersOff: (() => void) | undefined;
+  readonly #lifecycle: Lifecycle;
 
   constructor(options: WebSocketServerOptions = {}) {
-    this.#options = options;
-    this.#resolved = resolveOptions(options);
-    const { logger, limits } = this.#resolved;
-    this.nodeId = options.nodeId ?? randomUUID();
-    this.#bus = options.bus ?? new MemoryBus({ logger });
-    this.#outbound = new Outbound({
-      metrics: this.#metrics,
-      limits,
-      logger,
-      closeSlowConsumer: ws => this.#closeSlowConsumer(ws),
-    });
-    this.#disconnects = new Disconnects(logger);
-    const index = new RoomIndex();
-    const gates = new RecoveryGates();
-    const local = new LocalDelivery(this.clientManager, index, this.#outbound, gates);
-    const roomSettings = createRoomSettings(this.#resolved.rooms.patterns);
+    const resolved = resolveOptions(options);
+    const { logger } = resolved;
+    const { authenticator, events = {} } = options;
+    const bus = options.bus ?? new MemoryBus({ logger });
     const history = options.history ?? new MemoryHistory();
-    const streams = new RoomStreams({
-      history,
-      local,
-      logger,
-      appendsSettled: (): Promise<void> => durable.settled(APPENDS_SETTLE_MS),
-    });
-    const durable = new DurablePublisher({
+    const [clients, members, metrics] = [this.clientManager, new RoomMembers(), this.#metrics];
+    this.nodeId = options.nodeId ?? randomUUID();
+    const core = {
       nodeId: this.nodeId,
-      bus: this.#bus,
+      bus,
       history,
-      streams,
+      clients,
+      members,
+      resolved,
+      metrics,
       logger,
-      maxLiveDelayMs: this.#resolved.rooms.maxLiveDelayMs,
+      authenticator,
+      events,
+    };
+    // Made in the order they need each other; the callbacks reach parts made later.
+    const delivery = createDelivery({
+      ...core,
+      closeSlowConsumer: ws => this.#connections.closeSlowConsumer(ws),
+      dispatchEvent: (channel, message) => void subscribers.dispatch(channel, message),
+      disconnect: (clientId, code, reason) => clients.connection(clientId)?.ws.close(code, reason),
     });
-    this.#streams = { streams, durable, ownedHistory: options.history ? undefined : history };
-    const dispatchEvent = (channel: string, message: unknown) =>
-      void this.#subscribers.dispatch(channel, message);
-    const deps = { nodeId: this.nodeId, bus: this.#bus, local, durable, roomSettings, dispatchEvent, logger };
-    this.#cluster = new Broadcaster(deps, 'cluster');
-    this.local = new Broadcaster(deps, 'local');
-    this.#subscribers = new SubscriberDispatcher({
-      logger,
-      context: { ...options.subscriberContext, webSocketServer: this.local, bus: this.#bus, server: this },
+    const parts = { ...core, ...delivery };
+    [this.#bus, this.#cluster, this.local] = [bus, parts.cluster, parts.localScope];
+    const context = { ...options.subscriberContext, webSocketServer: this.local, bus, server: this };
+    const subscribers = new SubscriberDispatcher({ logger, context });
+    const rooms = new RoomManager({ ...parts, store: options.roomStore ?? new MemoryRoomStore() });
+    const router = new Router();
+    this.#pipeline = new MessagePipeline({ ...parts, router, server: this });
+    const heartbeat = new Heartbeat(clients, logger);
+    const connections = new Connections({ ...parts, pipeline: this.#pipeline, heartbeat, rooms });
+    this.#gateway = createHttpGateway(resolved, metrics, {
+      authenticator,
+      isStopping: () => this.#lifecycle.stopping,
+      connected: (ws, user, ip) => connections.accept(ws, user, ip),
     });
-    this.#receiver = createBusReceiver({
-      nodeId: this.nodeId,
-      local,
-      streams,
-      durable,
-      metrics: this.#metrics,
-      logger,
-      dispatchEvent,
-      disconnect: (clientId, code, reason) =>
-        this.clientManager.getClient({ clientId })?.ws.close(code, reason),
+    registerSystemRoutes(router, {
+      ...parts,
+      rooms,
+      signIn: (client, user) => connections.signIn(client, user),
     });
-    this.roomManager = new RoomManager({
-      nodeId: this.nodeId,
-      index,
-      store: options.roomStore ?? new MemoryRoomStore(),
-      bus: this.#bus,
-      busListener: this.#receiver,
-      history,
-      options: this.#resolved.rooms,
-      roomSettings,
-      broadcaster: this.#cluster,
-      outbound: this.#outbound,
-      gates,
-      streams,
-      logger,
+    const ownedHistory = options.history ? undefined : history;
+    this.#lifecycle = new Lifecycle({
+      ...{ ...parts, server: this, options, router, subscribers, rooms, ownedHistory },
+      ...{ heartbeat, connections, gateway: this.#gateway },
     });
-    this.#pipeline = new MessagePipeline({
-      router: this.#router,
-      outbound: this.#outbound,
-      metrics: this.#metrics,
-      limits,
-      events: options.events ?? {},
-      logger,
-      awaitingLogin: client => client.user === undefined && options.authenticator?.required === true,
-    });
-    this.#heartbeat = new Heartbeat(this.clientManager, logger);
-    // noServer: the caller owns the HTTP server (node:http, Fastify, Express); ws only frames.
-    this.#wss = new WsServer({
-      noServer: true,
-      maxPayload: limits.maxPayload,
-      perMessageDeflate: false,
-      clientTracking: false,
-    });
-    this.#gateway = new HttpGateway({
-      guard: createHandshakeGuard(this.#resolved, this.#metrics),
-      wss: this.#wss,
-      gate: {
-        allowedOrigins: this.#resolved.allowedOrigins,
-        authenticator: options.authenticator,
-        metrics: this.#metrics,
-        logger,
-        isStopping: () => this.#stopping !== undefined,
-      },
-      connected: (ws, user, ip) => this.#connected(ws, user, ip),
-    });
-    registerSystemRoutes(this.#router, {
-      clients: this.clientManager,
-      rooms: this.roomManager,
-      authenticator: options.authenticator,
-      signIn: (client, user) => this.#signIn(client, user),
-    });
+    [this.roomManager, this.#connections] = [rooms, connections];
   }
 
   /** The guide's `server.rooms`: room name -> Set of this node's client ids. */
@@ -200,26 +113,36 @@ export class WebSocketServer {
 
   /** Shares a port with an existing HTTP server; resolves when upgrades are accepted. */
   attach(server: HttpServer, { path = '/ws' }: { path?: string } = {}): Promise<void> {
-    return this.#gateway.attach(server, path, this.#startOrUndo);
+    return this.#gateway.attach(server, path, this.#lifecycle.start);
   }
 
   /** Starts a standalone HTTP server for WebSockets (127.0.0.1 and a free port by default). */
   listen(options: ListenOptions = {}): Promise<AddressInfo & { url: string }> {
-    return this.#gateway.listen(options, this.#startOrUndo);
+    return this.#gateway.listen(options, this.#lifecycle.start);
+  }
+
+  /**
+   * Adds route middleware that runs for every message, built-in routes included, before the
+   * route's own `middleware` (see the README: "Route middleware").
+   * @example server.use(async function audit(ctx, next) { await next(); log(ctx.type, ctx.action); });
+   */
+  use(...middleware: RouteMiddleware[]): this {
+    this.#pipeline.use(middleware);
+    return this;
   }
 
   // ---- the guide's calls ----------------------------------------------------------------------
 
-  broadcastToAllClients(options: BroadcastToAllOptions): void {
+  broadcastToAllClients(options: Broadcasts.BroadcastToAllOptions): void {
     this.#cluster.broadcastToAllClients(options);
   }
-  broadcastToRoom(options: BroadcastToRoomOptions): Promise<void> {
+  broadcastToRoom(options: Broadcasts.BroadcastToRoomOptions): Promise<void> {
     return this.#cluster.broadcastToRoom(options);
   }
-  broadcastToUsers(options: BroadcastToUsersOptions): void {
+  broadcastToUsers(options: Broadcasts.BroadcastToUsersOptions): void {
     this.#cluster.broadcastToUsers(options);
   }
-  broadcastToClient(options: BroadcastToClientOptions): void {
+  broadcastToClient(options: Broadcasts.BroadcastToClientOptions): void {
     this.#cluster.broadcastToClient(options);
   }
   broadcastToClients(clientIds: string[], data: unknown): void {
@@ -238,25 +161,16 @@ export class WebSocketServer {
 
   /** Sends one message to one socket of this node. */
   sendClientMessage(ws: WebSocket, message: unknown): boolean {
-    return this.#outbound.send(ws, prepareFrame(message), this.#byWs.get(ws)?.clientId);
+    return this.#connections.send(ws, message);
   }
 
   /** Server-side join (the guide's `joinRoom({ ws, roomName, username })`); userId comes from auth only. */
-  joinRoom({
-    ws,
-    roomName,
-    username,
-  }: {
-    ws: WebSocket;
-    roomName: string;
-    username?: string;
-    [key: string]: unknown;
-  }) {
-    return this.roomManager.join({ client: this.#clientOf(ws), roomName, username });
+  joinRoom({ ws, roomName, username }: JoinRoomCall) {
+    return this.roomManager.join({ client: this.#connections.clientOf(ws), roomName, username });
   }
 
   leaveRoom({ ws, roomName }: { ws: WebSocket; roomName: string }) {
-    return this.roomManager.leave({ client: this.#clientOf(ws), roomName });
+    return this.roomManager.leave({ client: this.#connections.clientOf(ws), roomName });
   }
 
   /** Members of a room on every node. */
@@ -271,12 +185,7 @@ export class WebSocketServer {
 
   /** Closes a client wherever it is connected. */
   disconnectClient(clientId: string, code: number = CloseCode.NORMAL, reason = ''): void {
-    const here = this.clientManager.getClient({ clientId });
-    if (here) here.ws.close(code, reason);
-    else {
-      const header = { kind: 'disconnect', origin: this.nodeId, client: clientId, code, reason } as const;
-      void this.#bus.publish(BusChannel.broadcast, encodeBusMessage(header, '')).catch(() => {});
-    }
+    this.#connections.disconnect(clientId, code, reason);
   }
 
   /** Clients of a user on this node. */
@@ -285,19 +194,9 @@ export class WebSocketServer {
   }
 
   getHealth(): Health {
-    const status = this.#stopping ? 'stopping' : this.#bus.connected ? 'healthy' : 'degraded';
-    return {
-      status,
-      nodeId: this.nodeId,
-      uptimeMs: Date.now() - this.#metrics.startedAt,
-      activeConnections: this.clientManager.size,
-      rooms: this.roomManager.rooms.size,
-      messagesIn: this.#metrics.messagesIn,
-      messagesOut: this.#metrics.messagesOut,
-      dropped: this.#metrics.dropped,
-      rateLimited: this.#metrics.rateLimited,
-      bus: { connected: this.#bus.connected },
-    };
+    const [activeConnections, rooms] = [this.clientManager.size, this.roomManager.rooms.size];
+    const state = { nodeId: this.nodeId, bus: this.#bus, activeConnections, rooms };
+    return healthOf(this.#metrics, { ...state, stopping: this.#lifecycle.stopping });
   }
 
   /** Prometheus text for `/metrics`. */
@@ -311,187 +210,6 @@ export class WebSocketServer {
    * Calling it twice returns the same promise.
    */
   stop({ timeoutMs = 5_000 }: { timeoutMs?: number } = {}): Promise<void> {
-    this.#stopping ??= this.#stop(timeoutMs);
-    return this.#stopping;
-  }
-
-  // ---- internals ------------------------------------------------------------------------------
-
-  async #start(): Promise<void> {
-    if (this.#started) return;
-    this.#started = true;
-    const { logger } = this.#resolved;
-    await this.#router.load(this.#options.routes ?? [], {
-      controllersDirectory: this.#options.controllersDirectory,
-      webSocketServer: this,
-    });
-    const handlers = this.#options.subscriberHandlers;
-    if (handlers?.handlers) this.#subscribers.add(handlers.handlers);
-    if (handlers?.directory) this.#subscribers.add(await loadSubscribersFromDirectory(handlers.directory));
-    await this.#bus.subscribe(BusChannel.broadcast, this.#receiver);
-    await this.#bus.subscribe(BusChannel.node(this.nodeId), this.#receiver);
-    if (this.#subscribers.hasSubscribers) await this.#bus.subscribe(BusChannel.events, this.#receiver);
-    this.#busStatusOff = this.#bus.onStatusChange(connected => {
-      logger.warn({ connected }, `bus ${connected ? 'reconnected' : 'disconnected'}`);
-      if (connected && !this.#stopping) this.#streams.streams.resume();
-    });
-    this.#expiredMembersOff = this.roomManager.watchExpiredMembers();
-    this.#heartbeat.start(this.#resolved.heartbeat, this.#resolved.inactive);
-    if (this.#options.debug?.printRoutes) {
-      logger.info(
-        { routes: this.#router.list().map(r => `${r.type}.${r.action} -> ${r.source}`) },
-        'WebSocket routes',
-      );
-    }
-    if (this.#options.debug?.printSubscribers) this.#subscribers.print(logger);
-    this.#options.events?.onServerStarted?.({ webSocketServer: this });
-  }
-
-  #connected(ws: WebSocket, user: AuthUser | undefined, ip: string): void {
-    const now = Date.now();
-    const client: ConnectedClient = {
-      clientId: randomUUID(),
-      ws,
-      user: undefined,
-      username: null,
-      ip,
-      connectedAt: now,
-      lastActivity: now,
-    };
-    const { clientId } = client;
-    this.clientManager.add(client);
-    this.#byWs.set(ws, client);
-    this.#metrics.connectionsTotal++;
-    this.#heartbeat.track(ws);
-    ws.on('message', this.#socketListeners.message);
-    ws.on('error', this.#socketListeners.error);
-    ws.on('close', this.#socketListeners.close);
-    this.sendClientMessage(ws, {
-      type: 'system',
-      action: 'connected',
-      data: { clientId, nodeId: this.nodeId },
-    });
-    if (user) this.#signIn(client, user);
-    else if (this.#options.authenticator?.required) {
-      this.#timers.loginDeadline(clientId, this.#options.authenticator.loginTimeoutMs, () =>
-        ws.close(CloseCode.TOKEN_EXPIRED, 'authentication required'),
-      );
-    }
-    this.#options.events?.onConnected?.({ ws, clientId, userId: client.user?.userId ?? null });
-    this.#cluster.publish(WebSocketRedisSubscriberEvent.ClientConnected, {
-      clientId,
-      nodeId: this.nodeId,
-      userId: client.user?.userId ?? null,
-    });
-  }
-
-  /** Makes `user` the client's identity: at the upgrade, on auth.login and on auth.refresh. */
-  #signIn(client: ConnectedClient, user: AuthUser): void {
-    const first = client.user === undefined;
-    this.clientManager.setUser(client.clientId, user);
-    this.#timers.loggedIn(client.clientId);
-    if (user.expiresAt === undefined) this.#timers.neverExpire(client.clientId);
-    else {
-      this.#timers.expireAt(client.clientId, user.expiresAt, () =>
-        client.ws.close(CloseCode.TOKEN_EXPIRED, 'token expired'),
-      );
-    }
-    if (first) {
-      this.sendClientMessage(client.ws, {
-        type: 'auth',
-        action: 'authenticated',
-        data: { userId: user.userId, message: 'Authenticated' },
-      });
-    }
-  }
-
-  #createSocketListeners() {
-    const server = this;
-    return {
-      message(this: WebSocket, data: RawData, isBinary: boolean): void {
-        const client = server.#byWs.get(this);
-        if (client) void server.#pipeline.handle(client, data, isBinary);
-      },
-      error(this: WebSocket, error: Error): void {
-        const clientId = server.#byWs.get(this)?.clientId;
-        server.#resolved.logger.warn({ err: error, clientId }, 'socket error');
-        if (clientId) server.#options.events?.onError?.({ error, clientId });
-      },
-      close(this: WebSocket, code: number, reason: Buffer): void {
-        const client = server.#byWs.get(this);
-        if (client) server.#disconnects.track(server.#disconnected(client, code, reason.toString()));
-      },
-    };
-  }
-
-  async #disconnected(client: ConnectedClient, code: number, reason: string): Promise<void> {
-    const { clientId } = client;
-    // Once per client: a slow consumer is disconnected at its 4009, before its socket closes.
-    if (!this.clientManager.remove(clientId)) return;
-    this.#byWs.delete(client.ws);
-    this.#timers.clear(clientId);
-    await this.roomManager.leaveAll(client);
-    this.#options.events?.onDisconnected?.({ clientId, code, reason });
-    this.#cluster.publish(WebSocketRedisSubscriberEvent.ClientDisconnected, {
-      clientId,
-      nodeId: this.nodeId,
-      userId: client.user?.userId ?? null,
-    });
-  }
-
-  /** It cannot read its close frame: it leaves its rooms and presence now, not at ws's close timeout. */
-  #closeSlowConsumer(ws: WebSocket): void {
-    this.#disconnects.closeUnread(ws, CloseCode.SLOW_CONSUMER, 'slow consumer');
-    const client = this.#byWs.get(ws);
-    if (client) this.#disconnects.track(this.#disconnected(client, CloseCode.SLOW_CONSUMER, 'slow consumer'));
-  }
-
-  #clientOf(ws: WebSocket): ConnectedClient {
-    const client = this.#byWs.get(ws);
-    if (!client) throw new TypeError('This socket is not a client of this server');
-    return client;
-  }
-
-  /** Undoes #start: bus subscriptions and watchers, heartbeat timers. */
-  async #release(): Promise<void> {
-    this.#heartbeat.stop();
-    for (const channel of [BusChannel.broadcast, BusChannel.node(this.nodeId), BusChannel.events]) {
-      await this.#bus.unsubscribe(channel, this.#receiver).catch(() => {});
-    }
-    this.#busStatusOff?.();
-    this.#expiredMembersOff?.();
-    this.#busStatusOff = this.#expiredMembersOff = undefined;
-  }
-
-  /** A failed start leaves nothing behind (subscriptions, timers) and may be tried again. */
-  readonly #startOrUndo = async (): Promise<void> => {
-    try {
-      await this.#start();
-    } catch (error) {
-      this.#started = false;
-      await this.#release();
-      throw error;
-    }
-  };
-
-  async #stop(timeoutMs: number): Promise<void> {
-    this.#gateway.refuseNew();
-    this.#heartbeat.stop();
-    this.#timers.clearAll();
-    const sockets = [...this.clientManager.getClients()].map(client => client.ws);
-    await closeAll(sockets, { code: CloseCode.GOING_AWAY, reason: 'server shutting down', timeoutMs });
-    // Every disconnect (room store, onDisconnected) finishes before the store forgets this node.
-    await this.#disconnects.drain(timeoutMs);
-    await this.roomManager.removeNode().catch(() => {});
-    await this.#release();
-    this.#streams.durable.close();
-    this.#streams.streams.close();
-    await this.#streams.ownedHistory?.close();
-    this.#wss.close();
-    await this.#gateway.close();
-    if (!this.#options.bus) await this.#bus.close();
+    return this.#lifecycle.stop(timeoutMs);
   }
 }
-
-/** How long a resyncing room waits for this node's appends in flight before it reads the stream. */
-const APPENDS_SETTLE_MS = 5_000;

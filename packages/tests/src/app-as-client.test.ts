@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebApplication, WebSocketClientBaseController } from 'roomcast';
 import { afterEach, expect, it } from 'vitest';
-import { freePort } from '../../redis/src/test-support/redis-process';
+import { freePort } from '@roomcast/test-support/redis-process';
 import { until } from './support/clients';
 
 const apps: WebApplication[] = [];

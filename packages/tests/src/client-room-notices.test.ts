@@ -2,8 +2,8 @@
 // fires once the stream is back, and the position it gives makes the next reconnect exact.
 import { RoomcastClient } from '@roomcast/client';
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
-import { NetworkRelay } from '../../../test-support/network-relay';
-import { type RedisProcess, startRedis } from '../../redis/src/test-support/redis-process';
+import { NetworkRelay } from '@roomcast/test-support/network-relay';
+import { type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 import { until } from './support/clients';
 import { type RoomcastNode, useNodes } from './support/roomcast-node';
 

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { WebApplication } from 'roomcast';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { type RedisProcess, startRedis } from '../../redis/src/test-support/redis-process';
+import { type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 
 let redis: RedisProcess;
 beforeEach(async () => {

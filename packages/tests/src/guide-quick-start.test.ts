@@ -4,7 +4,7 @@
 import { WebApplication, WebSocketService } from 'roomcast';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { freePort, type RedisProcess, startRedis } from '../../redis/src/test-support/redis-process';
+import { freePort, type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 import { until } from './support/clients';
 
 let redis: RedisProcess;

@@ -3,7 +3,7 @@
 // come across the bus; a real `ws` client makes them happen.
 import { WebApplication } from 'roomcast';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { type RedisProcess, startRedis } from '../../redis/src/test-support/redis-process';
+import { type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 import { openClient, until } from './support/clients';
 
 let redis: RedisProcess;

@@ -2,8 +2,8 @@
 // and comes back through another node gets exactly the room messages it missed, in order.
 import { RoomcastClient } from '@roomcast/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { NetworkRelay } from '../../../test-support/network-relay';
-import { type RedisProcess, startRedis } from '../../redis/src/test-support/redis-process';
+import { NetworkRelay } from '@roomcast/test-support/network-relay';
+import { type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 import { type Frame, until, useClients } from './support/clients';
 import { type NodeConfig, type RoomcastNode, useNodes } from './support/roomcast-node';
 

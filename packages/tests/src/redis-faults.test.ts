@@ -4,7 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { type RedisProcess, startRedis } from '../../redis/src/test-support/redis-process';
+import { type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 import { type Frame, frameId, type TestClient, until, useClients } from './support/clients';
 import { ONE_REDIS, REDIS_CLUSTER } from './support/redis-targets';
 import { type NodeConfig, type RoomcastNode, useNodes } from './support/roomcast-node';

@@ -6,8 +6,8 @@
 // `roomInterrupted`.
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
-import { NetworkRelay } from '../../../test-support/network-relay';
-import { type RedisProcess, startRedis } from '../../redis/src/test-support/redis-process';
+import { NetworkRelay } from '@roomcast/test-support/network-relay';
+import { type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 import { until, useClients } from './support/clients';
 import { REDIS_CLUSTER } from './support/redis-targets';
 import {

@@ -5,7 +5,7 @@
 // are in room-streams-faults.test.ts.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type RedisProcess, startRedis } from '../../redis/src/test-support/redis-process';
+import { type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 import { type Frame, until, useClients } from './support/clients';
 import { REDIS_CLUSTER, type RedisTargetKind } from './support/redis-targets';
 import { check, follow, join, type RoomWatcher } from './support/room-watchers';

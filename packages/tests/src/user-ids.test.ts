@@ -5,7 +5,7 @@
 import { signToken, userRoomPolicy } from '@roomcast/auth';
 import { WebApplication, WebSocketService } from 'roomcast';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type RedisProcess, startRedis } from '../../redis/src/test-support/redis-process';
+import { type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 import { type Frame, type TestClient, useClients } from './support/clients';
 
 const SECRET = 'user-ids-test-secret-of-at-least-32-bytes';

@@ -10,7 +10,7 @@ import {
   type RedisProcess,
   startRedis,
   startRedisCluster,
-} from '../../../redis/src/test-support/redis-process';
+} from '@roomcast/test-support/redis-process';
 import type { MakeBus } from '../bus-contract';
 import type { MakeHistory } from '../history-contract';
 import type { MakeRoomStore } from '../room-store-contract';

@@ -3,9 +3,9 @@
  * `until` come from the server's and the redis package's test support, by path.
  */
 import { afterEach } from 'vitest';
-import { TestClient, upgradeStatus } from '../../../server/src/test-support/test-client';
+import { TestClient, upgradeStatus } from '@roomcast/test-support/test-client';
 
-export { until } from '../../../redis/src/test-support/helpers';
+export { until } from '@roomcast/test-support/helpers';
 export { TestClient };
 
 export type Frame = TestClient['frames'][number];

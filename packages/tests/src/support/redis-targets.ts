@@ -7,7 +7,7 @@ import {
   type RedisProcess,
   startRedis,
   startRedisCluster,
-} from '../../../redis/src/test-support/redis-process';
+} from '@roomcast/test-support/redis-process';
 import type { NodeConfig } from './roomcast-node';
 
 export interface RedisTarget {

@@ -1,0 +1,98 @@
+import type { Bus, BusListener, History } from '@roomcast/protocol';
+import { createRoomSettings, type RoomSettings } from '@roomcast/rooms';
+import type { WebSocket } from 'ws';
+import type { ClientManager } from '../connection/client-manager';
+import type { Metrics } from '../metrics';
+import type { ResolvedOptions } from '../options';
+import type { RoomMembers } from '../rooms/room-members';
+import { Broadcaster } from './broadcaster';
+import { createBusReceiver } from './bus-receiver';
+import { DurablePublisher } from './durable-publisher';
+import { LocalDelivery } from './local-delivery';
+import { Outbound } from './outbound';
+import { RecoveryGates } from './recovery-gate';
+import { RoomStreams } from './room-streams';
+
+/** How long a resyncing room waits for this node's appends in flight before it reads the stream. */
+const APPENDS_SETTLE_MS = 5_000;
+
+export interface DeliveryDeps {
+  nodeId: string;
+  bus: Bus;
+  history: History;
+  clients: ClientManager;
+  members: RoomMembers;
+  resolved: Pick<ResolvedOptions, 'limits' | 'logger' | 'rooms'>;
+  metrics: Metrics;
+  /** Closes a slow consumer with 4009 and takes it out of its rooms at once. */
+  closeSlowConsumer: (ws: WebSocket) => void;
+  /** Runs this node's subscribers for an event. */
+  dispatchEvent: (channel: string, message: unknown) => void;
+  /** Closes a client of this node (another node asked, over the bus). */
+  disconnect: (clientId: string, code: number, reason: string) => void;
+}
+
+/** Everything that gets a frame from a broadcast call (here or on another node) to the sockets. */
+export interface Delivery {
+  outbound: Outbound;
+  local: LocalDelivery;
+  gates: RecoveryGates;
+  streams: RoomStreams;
+  durable: DurablePublisher;
+  /** The server's broadcast calls: every node. */
+  cluster: Broadcaster;
+  /** `server.local`: this node's clients only. */
+  localScope: Broadcaster;
+  /** The bus listener of this node's channels and rooms. */
+  receiver: BusListener;
+  roomSettings: (roomName: string) => RoomSettings;
+}
+
+/**
+ * Assembles the delivery side: the outbound writer, local delivery with the recovery gates, the
+ * durable publisher and room streams of history rooms, the two broadcasters and the bus receiver.
+ */
+export function createDelivery(deps: DeliveryDeps): Delivery {
+  const { nodeId, bus, history, metrics, dispatchEvent } = deps;
+  const { limits, logger, rooms } = deps.resolved;
+  const outbound = new Outbound({ metrics, limits, logger, closeSlowConsumer: deps.closeSlowConsumer });
+  const gates = new RecoveryGates();
+  const local = new LocalDelivery(deps.clients, deps.members, outbound, gates);
+  const roomSettings = createRoomSettings(rooms.patterns);
+  const streams = new RoomStreams({
+    history,
+    local,
+    logger,
+    appendsSettled: (): Promise<void> => durable.settled(APPENDS_SETTLE_MS),
+  });
+  const durable = new DurablePublisher({
+    nodeId,
+    bus,
+    history,
+    streams,
+    logger,
+    maxLiveDelayMs: rooms.maxLiveDelayMs,
+  });
+  const scope = { nodeId, bus, local, durable, roomSettings, dispatchEvent, logger };
+  const receiver = createBusReceiver({
+    nodeId,
+    local,
+    streams,
+    durable,
+    metrics,
+    logger,
+    dispatchEvent,
+    disconnect: deps.disconnect,
+  });
+  return {
+    outbound,
+    local,
+    gates,
+    streams,
+    durable,
+    cluster: new Broadcaster(scope, 'cluster'),
+    localScope: new Broadcaster(scope, 'local'),
+    receiver,
+    roomSettings,
+  };
+}

@@ -1,0 +1,121 @@
+import type { Socket } from 'node:net';
+import { CloseCode, type Limits, type Logger } from '@roomcast/protocol';
+import { WebSocket } from 'ws';
+import type { Metrics } from '../metrics';
+import type { PreparedFrame } from './prepared-frame';
+import { type WsInternals, wsInternals } from './ws-internals';
+
+const TEXT = { binary: false } as const;
+
+/**
+ * A corked socket holding this many bytes is written at once, mid-turn: big turns still leave
+ * in a few large writes, and a stalled client is found before it holds much beyond its limit.
+ */
+const MAX_CORKED_BYTES = 16 * 1024;
+
+export interface OutboundOptions {
+  metrics: Metrics;
+  limits: Limits;
+  logger: Logger;
+  /** Closes a slow consumer with 4009; the server also takes it out of its rooms at once. */
+  closeSlowConsumer?: (ws: WebSocket) => void;
+  /** The ws internals of the fast path; default: detected once per process. false: `ws.send` only. */
+  internals?: WsInternals | false | undefined;
+}
+
+/**
+ * Writes frames to sockets, coalescing them: a socket is corked at its first frame in an
+ * event-loop turn and uncorked once the turn's synchronous work is done, so a burst of broadcasts
+ * costs each socket one `writev` instead of one per frame. Everything written to the socket while
+ * corked (close frames, pings) stays in order behind the frames.
+ *
+ * It also keeps slow consumers from holding unbounded memory: a client that has not read
+ * `maxBufferedBytes` is closed with 4009 or skipped (and counted), so a stalled client holds at
+ * most the limit, `MAX_CORKED_BYTES` and one frame.
+ *
+ * Without the ws internals (a ws release that moved them) it sends with `ws.send`: the same frames
+ * and limits, without the shared framing and the coalescing.
+ */
+export class Outbound {
+  readonly #metrics: Metrics;
+  readonly #limits: Limits;
+  readonly #logger: Logger;
+  readonly #close: (ws: WebSocket) => void;
+  readonly #internals: WsInternals | undefined;
+  /** The sockets corked this turn. */
+  #corked: Socket[] = [];
+
+  constructor({ metrics, limits, logger, closeSlowConsumer, internals }: OutboundOptions) {
+    this.#metrics = metrics;
+    this.#limits = limits;
+    this.#logger = logger;
+    this.#close = closeSlowConsumer ?? closeWith4009;
+    this.#internals = internals === false ? undefined : (internals ?? wsInternals(logger));
+  }
+
+  /** Sends one prepared frame; false when the client did not get it. */
+  send(ws: WebSocket, frame: PreparedFrame, clientId?: string): boolean {
+    if (ws.readyState !== WebSocket.OPEN) return false;
+    const internals = this.#internals;
+    if (!internals) return this.#sendPlain(ws, frame, clientId);
+    const socket = internals.socketOf(ws);
+    if (!this.#corkHasRoom(ws, socket)) {
+      this.#slowConsumer(ws, clientId);
+      return false;
+    }
+    // ws's sender holds bytes only while it compresses (off here) or reads a Blob (never sent
+    // here); when it holds none, the shared pre-framed bytes can go straight to the socket.
+    if (ws.bufferedAmount === socket.writableLength) socket.write(frame.wire(internals));
+    else ws.send(frame.payload, TEXT);
+    this.#metrics.messagesOut++;
+    return true;
+  }
+
+  #sendPlain(ws: WebSocket, frame: PreparedFrame, clientId: string | undefined): boolean {
+    if (ws.bufferedAmount >= this.#limits.maxBufferedBytes) {
+      this.#slowConsumer(ws, clientId);
+      return false;
+    }
+    ws.send(frame.payload, TEXT);
+    this.#metrics.messagesOut++;
+    return true;
+  }
+
+  /**
+   * Keeps the socket corked for the rest of this turn. False when its client has not read
+   * `maxBufferedBytes`: checked at the socket's first frame of the turn and whenever what it
+   * holds is written early, never against bytes still corked (those are ours, not the client's).
+   */
+  #corkHasRoom(ws: WebSocket, socket: Socket): boolean {
+    // ws corks only inside its own synchronous writes: corked here means corked by this turn.
+    if (socket.writableCorked === 0) {
+      if (this.#corked.length === 0) process.nextTick(this.#uncorkAll);
+      socket.cork();
+      this.#corked.push(socket);
+    } else if (socket.writableLength >= MAX_CORKED_BYTES) {
+      socket.uncork();
+      socket.cork();
+    } else {
+      return true;
+    }
+    return ws.bufferedAmount < this.#limits.maxBufferedBytes;
+  }
+
+  readonly #uncorkAll = (): void => {
+    const sockets = this.#corked;
+    this.#corked = [];
+    for (const socket of sockets) socket.uncork();
+  };
+
+  #slowConsumer(ws: WebSocket, clientId: string | undefined): void {
+    this.#metrics.dropped++;
+    if (this.#limits.slowConsumer === 'drop') return;
+    this.#metrics.slowConsumersClosed++;
+    this.#logger.warn({ clientId, bufferedAmount: ws.bufferedAmount }, 'closing slow consumer');
+    this.#close(ws);
+  }
+}
+
+function closeWith4009(ws: WebSocket): void {
+  ws.close(CloseCode.SLOW_CONSUMER, 'slow consumer');
+}

@@ -1,0 +1,69 @@
+import type { WebSocketServer } from '../server';
+
+export interface WebSocketServiceOptions {
+  webSocketServer: WebSocketServer;
+  /** Accepted for the guide's signature; the server's bus already reaches every node. */
+  redisInstance?: unknown;
+  workerId?: string;
+}
+
+/**
+ * The guide's higher-level sending API. Every method reaches its targets on every node.
+ *
+ * @example
+ * const ws = new WebSocketService({ webSocketServer: app.websocket.server });
+ * await ws.sendToRooms(['room1', 'room2'], { type: 'chat', action: 'message', data: { text: 'Hi' } });
+ */
+export class WebSocketService {
+  readonly #server: WebSocketServer;
+
+  constructor({ webSocketServer }: WebSocketServiceOptions) {
+    this.#server = webSocketServer;
+  }
+
+  async broadcast(message: unknown): Promise<void> {
+    this.#server.broadcastToAllClients({ data: message });
+  }
+
+  /**
+   * In history rooms the message is durable (stored, replayed) unless `{ ephemeral: true }`;
+   * resolves once it is appended.
+   */
+  async sendToRooms(roomNames: string[], message: unknown, { ephemeral = false } = {}): Promise<void> {
+    await Promise.all(
+      roomNames.map(roomName => this.#server.broadcastToRoom({ roomName, data: message, ephemeral })),
+    );
+  }
+
+  /** Exactly these clients, wherever they are connected. */
+  async sendToClients(clientIds: string[], message: unknown): Promise<void> {
+    this.#server.broadcastToClients(clientIds, message);
+  }
+
+  async sendUserMessage(action: string, data: unknown): Promise<void> {
+    await this.broadcast({ type: 'user', action, data });
+  }
+
+  async sendSystemMessage(action: string, data: unknown): Promise<void> {
+    await this.broadcast({ type: 'system', action, data });
+  }
+
+  /**
+   * Sends `{ message, code? }` of an `Error` or of a plain `{ message, code }` object (a string is
+   * the message): stacks, causes and other fields stay on the server.
+   * @example await service.sendErrorMessage('failed', { message: 'Boom', code: 'E_FAIL' });
+   */
+  async sendErrorMessage(action: string, error: unknown): Promise<void> {
+    await this.broadcast({ type: 'error', action, data: publicErrorData(error) });
+  }
+}
+
+function publicErrorData(error: unknown): { message: string; code?: string | number } {
+  if (typeof error !== 'object' || error === null) return { message: String(error) };
+  const { message, code } = error as { message?: unknown; code?: unknown };
+  const data: { message: string; code?: string | number } = {
+    message: typeof message === 'string' ? message : 'Error',
+  };
+  if (typeof code === 'string' || typeof code === 'number') data.code = code;
+  return data;
+}

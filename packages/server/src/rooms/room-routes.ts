@@ -1,0 +1,51 @@
+import { ErrorCode, type JoinRoomData, RoomcastError, SystemRoute } from '@roomcast/protocol';
+import { type ClientManager, clientOf } from '../connection/client-manager';
+import type { Router } from '../routing/router';
+import type { RoomManager } from './room-manager';
+
+export interface RoomRouteDeps {
+  clients: ClientManager;
+  rooms: RoomManager;
+}
+
+/** `system.joinRoom`, `system.leaveRoom` and `system.presence` (SPEC section 2). */
+export function registerRoomRoutes(router: Router, { clients, rooms }: RoomRouteDeps): void {
+  router.add({
+    ...SystemRoute.joinRoom,
+    source: 'system',
+    handler: function joinRoom(_ws, clientId, data) {
+      // Identity comes from auth only: a userId or userType in the data is ignored.
+      const { roomName, username, since, epoch, rewind } = dataOf(data);
+      return rooms.join({ client: clientOf(clients, clientId), roomName, username, since, epoch, rewind });
+    },
+  });
+  router.add({
+    ...SystemRoute.leaveRoom,
+    source: 'system',
+    handler: function leaveRoom(_ws, clientId, data) {
+      return rooms.leave({ client: clientOf(clients, clientId), roomName: dataOf(data).roomName });
+    },
+  });
+  router.add({
+    ...SystemRoute.presence,
+    source: 'system',
+    handler: async function presence(_ws, clientId, data) {
+      const { roomName } = dataOf(data);
+      if (typeof roomName !== 'string')
+        throw new RoomcastError(ErrorCode.INVALID_ROOM, 'roomName is required');
+      // Who is in a room is for its members: anyone else (and a client authorizeJoin refuses)
+      // could otherwise list any room's users.
+      if (!rooms.rooms.get(roomName)?.has(clientId))
+        throw new RoomcastError(ErrorCode.FORBIDDEN, `Join ${roomName} to see who is in it`);
+      const members = await rooms.getRoomMembers(roomName);
+      return {
+        roomName,
+        members: members.map(({ clientId, userId, username }) => ({ clientId, userId, username })),
+      };
+    },
+  });
+}
+
+function dataOf(data: unknown): Partial<JoinRoomData> {
+  return typeof data === 'object' && data !== null ? (data as Partial<JoinRoomData>) : {};
+}

@@ -1,0 +1,44 @@
+import { ErrorCode } from '@roomcast/protocol';
+import { describe, expect, it } from 'vitest';
+import { useTestServers } from '@roomcast/test-support/test-servers';
+import { WebSocketServer } from '../server';
+import type { WebSocketServerOptions } from '../options';
+
+const start = useTestServers((options?: WebSocketServerOptions) => new WebSocketServer(options));
+
+describe('system.presence', () => {
+  it("lists a room's members to its members only", async () => {
+    const { connect } = await start({
+      // Anonymous clients may not join 'staff': they must not list it either.
+      rooms: { authorizeJoin: ({ roomName }) => roomName !== 'staff' },
+    });
+    const [member, outsider] = [await connect(), await connect()];
+    expect(
+      (await member.request('system', 'joinRoom', { roomName: 'lobby', username: 'ann' })).response,
+    ).toMatchObject({ success: true });
+    expect((await outsider.request('system', 'joinRoom', { roomName: 'staff' })).error).toMatchObject({
+      code: ErrorCode.FORBIDDEN,
+    });
+
+    expect((await member.request('system', 'presence', { roomName: 'lobby' })).response).toEqual({
+      roomName: 'lobby',
+      members: [{ clientId: member.clientId, userId: null, username: 'ann' }],
+    });
+    const refused = await outsider.request('system', 'presence', { roomName: 'lobby' });
+    expect(refused).toMatchObject({
+      type: 'system',
+      action: 'presence',
+      error: { code: ErrorCode.FORBIDDEN },
+    });
+    expect(JSON.stringify(refused)).not.toContain(member.clientId);
+    expect((await outsider.request('system', 'presence', { roomName: 'staff' })).error).toMatchObject({
+      code: ErrorCode.FORBIDDEN,
+    });
+
+    // Leaving ends it.
+    await member.request('system', 'leaveRoom', { roomName: 'lobby' });
+    expect((await member.request('system', 'presence', { roomName: 'lobby' })).error).toMatchObject({
+      code: ErrorCode.FORBIDDEN,
+    });
+  });
+});

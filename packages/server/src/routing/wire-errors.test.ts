@@ -1,0 +1,134 @@
+import { CloseCode, ErrorCode } from '@roomcast/protocol';
+import { describe, expect, it } from 'vitest';
+import { useTestServers } from '@roomcast/test-support/test-servers';
+import { WebSocketServer } from '../server';
+import type { WebSocketServerOptions } from '../options';
+
+const start = useTestServers((options?: WebSocketServerOptions) => new WebSocketServer(options));
+
+/** A second copy of @roomcast/protocol's errors module, as an app with its own install has. */
+async function secondCopyOfProtocol(): Promise<typeof import('../../../protocol/src/errors')> {
+  const path = '../../../protocol/src/errors.ts?second-copy';
+  return import(/* @vite-ignore */ path);
+}
+
+describe('one error shape', () => {
+  it('answers every refused frame with { type, action, id?, error: { code, message } }', async () => {
+    const { connect } = await start({ routes: [{ type: 'a', action: 'b', handler: () => 'ok' }] });
+    const client = await connect();
+    const unreadable = { type: 'error', action: 'message' };
+    const answer = async (raw: string) => {
+      const before = client.frames.length;
+      client.send(raw);
+      await client.next(() => client.frames.length > before);
+      return client.frames[before];
+    };
+    const invalid = { code: ErrorCode.INVALID_MESSAGE, message: expect.any(String) };
+
+    expect(await answer('not json')).toEqual({ ...unreadable, error: invalid });
+    expect(await answer('[1,2]')).toEqual({ ...unreadable, error: invalid });
+    // type or action unreadable: addressed to error.message, and the id still comes back.
+    expect(await answer('{"type":"bad type!","action":"b","id":"r7"}')).toEqual({
+      ...unreadable,
+      id: 'r7',
+      error: invalid,
+    });
+    expect(await answer('{"action":"b","id":8}')).toEqual({ ...unreadable, id: 8, error: invalid });
+    expect(await answer('{"type":"a","action":"b","id":{"no":1}}')).toEqual({
+      type: 'a',
+      action: 'b',
+      error: invalid,
+    });
+    expect(await answer('{"type":"x","action":"y","id":9}')).toEqual({
+      type: 'x',
+      action: 'y',
+      id: 9,
+      error: { code: ErrorCode.UNKNOWN_ROUTE, message: 'No route for x.y' },
+    });
+    // Nothing above closed the connection.
+    expect(await client.request('a', 'b')).toMatchObject({ response: 'ok' });
+  });
+});
+
+describe('one error guard', () => {
+  it('maps a RoomcastError from a second copy of @roomcast/protocol by its code, not INTERNAL_ERROR', async () => {
+    const copy = await secondCopyOfProtocol();
+    const errors: Error[] = [];
+    const { connect } = await start({
+      events: { onError: ({ error }) => errors.push(error) },
+      routes: [
+        {
+          type: 'x',
+          action: 'refuse',
+          handler: () => {
+            throw new copy.RoomcastError(ErrorCode.FORBIDDEN, 'not yours');
+          },
+        },
+        {
+          type: 'x',
+          action: 'ban',
+          handler: () => {
+            throw new copy.RoomcastError(ErrorCode.FORBIDDEN, 'banned', { closeCode: CloseCode.FORBIDDEN });
+          },
+        },
+      ],
+    });
+    const client = await connect();
+    expect((await client.request('x', 'refuse')).error).toEqual({ code: 'FORBIDDEN', message: 'not yours' });
+    // An expected refusal, not a bug: nothing for onError.
+    expect(errors).toEqual([]);
+    expect((await client.request('x', 'ban')).error).toEqual({ code: 'FORBIDDEN', message: 'banned' });
+    expect(await client.closed).toEqual({ code: CloseCode.FORBIDDEN, reason: 'banned' });
+  });
+
+  it('hides a look-alike without the brand behind INTERNAL_ERROR, reports it and stays open', async () => {
+    const errors: Error[] = [];
+    const { connect } = await start({
+      events: { onError: ({ error }) => errors.push(error) },
+      routes: [
+        {
+          type: 'x',
+          action: 'fake',
+          handler: () => {
+            throw Object.assign(new Error('db: password=secret'), {
+              name: 'RoomcastError',
+              code: 'FORBIDDEN',
+              closeCode: CloseCode.FORBIDDEN,
+            });
+          },
+        },
+        { type: 'x', action: 'ok', handler: () => 1 },
+      ],
+    });
+    const client = await connect();
+    expect((await client.request('x', 'fake')).error).toEqual({
+      code: 'INTERNAL_ERROR',
+      message: 'Internal error',
+    });
+    expect(errors.map(error => error.message)).toEqual(['db: password=secret']);
+    expect(await client.request('x', 'ok')).toMatchObject({ response: 1 });
+  });
+
+  it('keeps a long close reason within the 123 bytes a close frame allows', async () => {
+    const copy = await secondCopyOfProtocol();
+    const { connect } = await start({
+      routes: [
+        {
+          type: 'x',
+          action: 'ban',
+          handler: () => {
+            throw new copy.RoomcastError(ErrorCode.FORBIDDEN, 'é'.repeat(200), {
+              closeCode: CloseCode.FORBIDDEN,
+            });
+          },
+        },
+      ],
+    });
+    const client = await connect();
+    await client.request('x', 'ban');
+    const { code, reason } = await client.closed;
+    expect(code).toBe(CloseCode.FORBIDDEN);
+    expect(Buffer.byteLength(reason)).toBeLessThanOrEqual(123);
+    expect(reason.startsWith('éé')).toBe(true);
+  });
+});
