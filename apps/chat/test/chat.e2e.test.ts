@@ -4,15 +4,11 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  freePort,
-  type RedisProcess,
-  startRedis,
-} from '@roomcast/test-support/redis-process';
 import { CHROMIUM_LAUNCH_OPTIONS } from '@roomcast/test-support/chromium';
 import { NetworkRelay } from '@roomcast/test-support/network-relay';
+import { freePort, type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatProcess, startChat } from './chat-process';
 
 const here = dirname(fileURLToPath(import.meta.url));

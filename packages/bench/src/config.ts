@@ -8,6 +8,14 @@ export interface BenchConfig {
   latency: { clients: number; intervalMs: number; durationMs: number };
   connections: { timed: number; idle: number; concurrency: number };
   bursts: { roomSize: number; broadcasts: number; burst: number };
+  /** Publishes from one process outside the cluster (emitters, the HTTP API) into one room. */
+  emitter: {
+    clients: number;
+    publishes: number;
+    window: number;
+    httpRequests: number;
+    httpConcurrency: number;
+  };
 }
 
 export const FULL: BenchConfig = {
@@ -24,6 +32,7 @@ export const FULL: BenchConfig = {
   latency: { clients: 100, intervalMs: 10, durationMs: 5_000 },
   connections: { timed: 2_000, idle: 5_000, concurrency: 50 },
   bursts: { roomSize: 1_000, broadcasts: 100, burst: 10 },
+  emitter: { clients: 10, publishes: 20_000, window: 100, httpRequests: 5_000, httpConcurrency: 16 },
 };
 
 export const QUICK: BenchConfig = {
@@ -34,6 +43,7 @@ export const QUICK: BenchConfig = {
   latency: { clients: 20, intervalMs: 10, durationMs: 300 },
   connections: { timed: 100, idle: 200, concurrency: 20 },
   bursts: { roomSize: 100, broadcasts: 50, burst: 10 },
+  emitter: { clients: 5, publishes: 2_000, window: 100, httpRequests: 500, httpConcurrency: 16 },
 };
 
 export function formatCount(n: number): string {

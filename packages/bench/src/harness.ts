@@ -1,5 +1,6 @@
+import type { PublisherOptions } from './publishers';
 import { ChildRpc } from './rpc';
-import type { BroadcastArgs, PacedArgs } from './server-process';
+import type { BroadcastArgs, PacedArgs, PublishArgs } from './server-process';
 import type { ConnectArgs } from './swarm-process';
 import type { ClientKind, SystemName, SystemOptions } from './systems';
 
@@ -68,6 +69,42 @@ export class ServerProcess {
 
   memory(): Promise<{ rss: number; heapUsed: number }> {
     return this.#rpc.call('memory');
+  }
+
+  stop(): Promise<void> {
+    return this.#rpc.finish('stop');
+  }
+}
+
+/** A publisher (an emitter, or an HTTP client of the publish API) in its own process. */
+export class PublisherProcess {
+  readonly #rpc: ChildRpc;
+
+  private constructor(rpc: ChildRpc) {
+    this.#rpc = rpc;
+  }
+
+  static async start(options: PublisherOptions): Promise<PublisherProcess> {
+    const publisher = new PublisherProcess(new ChildRpc(`publisher ${options.kind}`, SERVER_ENTRY));
+    try {
+      await publisher.#rpc.call('startPublisher', options);
+    } catch (error) {
+      await publisher.#rpc.exit();
+      throw error;
+    }
+    return publisher;
+  }
+
+  /** Resolves with how long the publisher took until every publish was accepted. */
+  async publish(args: PublishArgs, timeoutMs: number): Promise<number> {
+    const { elapsedMs } = await this.#rpc.call<{ elapsedMs: number }>('publish', args, timeoutMs);
+    return elapsedMs;
+  }
+
+  /** CPU time (user + system) this process has used so far, in microseconds. */
+  async cpuMicros(): Promise<number> {
+    const { user, system } = await this.#rpc.call<CpuSample>('cpu');
+    return user + system;
   }
 
   stop(): Promise<void> {

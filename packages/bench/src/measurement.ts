@@ -10,6 +10,9 @@ export const METRICS = {
   rssPerConnection: 'RSS KiB/conn',
   heapPerConnection: 'heap KiB/conn',
   connectionsPerSecond: 'connections/s',
+  publishesPerSecond: 'publishes/s',
+  requestsPerSecond: 'requests/s',
+  cpuMicrosPerPublish: 'publisher CPU µs/publish',
 } as const;
 
 export type Metric = keyof typeof METRICS;

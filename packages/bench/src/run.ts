@@ -2,7 +2,7 @@
  * `pnpm bench`: every scenario, every system, in this one run on this one machine, then the
  * tables and the targets. Full sizes rewrite the results section of BENCHMARKS.md.
  *
- *   node dist/run.js [--quick] [--only=1,2,3,durable,4,bursts] [--systems=roomcast,ws-preframed]
+ *   node dist/run.js [--quick] [--only=1,2,3,durable,4,bursts,emitter] [--systems=roomcast,ws-preframed]
  *                    [--cpu-prof=DIR] [--roomcast-server=PATH/dist/index.js]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { renderTables, renderTargets } from './report';
 import { connections } from './scenarios/connections';
 import type { ScenarioContext } from './scenarios/context';
 import { durableLatency } from './scenarios/durable-latency';
+import { emitterPublishing } from './scenarios/emitter';
 import { fanOutBursts, fanOutCluster, fanOutOneNode } from './scenarios/fan-out';
 import { latencyAcrossNodes } from './scenarios/latency';
 
@@ -27,6 +28,7 @@ const SCENARIOS = {
   // Scenarios 4 (memory) and 5 (connection rate) share their servers.
   '4': connections,
   bursts: fanOutBursts,
+  emitter: emitterPublishing,
 } satisfies Record<string, (ctx: ScenarioContext) => Promise<Measurement[]>>;
 type ScenarioId = keyof typeof SCENARIOS;
 

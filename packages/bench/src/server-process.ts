@@ -1,12 +1,15 @@
 /**
  * One system under test in its own process, driven by the orchestrator: it broadcasts when told
- * and reports its own CPU time and memory, so neither includes the clients'.
+ * and reports its own CPU time and memory, so neither includes the clients'. The same process
+ * runs a publisher instead (an emitter, an HTTP API client: `startPublisher`); either is loaded
+ * on demand, so a publisher process holds only its client.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { nowMs, sleepUntil } from './clock';
 import { benchMessage } from './message';
+import type { PublisherOptions, RunningPublisher } from './publishers';
 import { serveRpc } from './rpc';
-import { type RunningSystem, SYSTEMS, type SystemName, type SystemOptions } from './systems';
+import type { RunningSystem, SystemName, SystemOptions } from './systems';
 
 export interface BroadcastArgs {
   /** A room, or undefined for every client. */
@@ -22,7 +25,15 @@ export interface PacedArgs {
   intervalMs: number;
 }
 
+export interface PublishArgs {
+  roomName: string;
+  count: number;
+  /** Publishes in flight at most. */
+  window: number;
+}
+
 let system: RunningSystem | undefined;
+let publisher: RunningPublisher | undefined;
 let seq = 0;
 
 function running(): RunningSystem {
@@ -38,8 +49,19 @@ function broadcastOne(target: RunningSystem, roomName: string | undefined): void
 
 serveRpc({
   start: async ({ name, options }: { name: SystemName; options: SystemOptions }) => {
+    const { SYSTEMS } = await import('./systems');
     system = await SYSTEMS[name](options);
     return { url: system.url, clientKind: system.clientKind };
+  },
+  startPublisher: async (options: PublisherOptions) => {
+    const { startPublisher } = await import('./publishers');
+    publisher = await startPublisher(options);
+  },
+  publish: async ({ roomName, count, window }: PublishArgs) => {
+    if (!publisher) throw new Error('start the publisher first');
+    const started = nowMs();
+    await publisher.publish(roomName, count, window);
+    return { elapsedMs: nowMs() - started };
   },
   broadcast: async ({ roomName, count, burst }: BroadcastArgs) => {
     const target = running();
@@ -67,6 +89,8 @@ serveRpc({
   },
   stop: async () => {
     await system?.stop();
+    await publisher?.stop();
     system = undefined;
+    publisher = undefined;
   },
 });

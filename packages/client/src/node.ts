@@ -1,14 +1,19 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { RouteMap } from '@roomcast/protocol';
+import { loadController, type ModuleFiles, type RouteMap } from '@roomcast/protocol';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { RoomcastClient as CoreClient } from './client';
 import type { WebSocketClientControllerClass } from './guide-client';
 import { WebSocketClient as CoreWebSocketClient, type WebSocketClientProps } from './guide-client';
 import type { ClientOptions, WebSocketConstructor } from './options';
 
-const CONTROLLER_FILES = ['.controller.js', '.controller.mjs', '.controller.ts', '.js', '.mjs', '.ts'];
+/** Node's file system for the controller loader shared with the server (`@roomcast/protocol`). */
+const NODE_FILES: ModuleFiles = {
+  resolve,
+  exists: existsSync,
+  importFile: file => import(pathToFileURL(file).href),
+};
 
 // Node 22 has a global WebSocket; Node 20 does not, so `ws` is the fallback.
 const defaultWebSocket = (): WebSocketConstructor =>
@@ -47,16 +52,8 @@ export function createClient<TRoutes extends RouteMap = RouteMap>(
  */
 export class WebSocketClient extends CoreWebSocketClient {
   /** Loads `<controllersDirectory>/<name>.controller.{js,mjs,ts}` (or `<name>.{js,mjs,ts}`). */
-  protected override async loadController(name: string): Promise<WebSocketClientControllerClass> {
-    const directory = this.controllersDirectory;
-    if (!directory) throw new TypeError(`controllerName "${name}" needs options.controllersDirectory`);
-    const base = resolve(directory, name);
-    const file = CONTROLLER_FILES.map(ending => base + ending).find(candidate => existsSync(candidate));
-    if (!file) throw new TypeError(`No ${name}.controller.{js,mjs,ts} in ${directory}`);
-    const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
-    if (typeof module.default !== 'function')
-      throw new TypeError(`${file} must export a controller class as default`);
-    return module.default as WebSocketClientControllerClass;
+  protected override loadController(name: string): Promise<WebSocketClientControllerClass> {
+    return loadController({ directory: this.controllersDirectory, name, files: NODE_FILES });
   }
 
   constructor(props: WebSocketClientProps) {

@@ -47,9 +47,13 @@ export async function loadController<TClass>(options: LoadControllerOptions): Pr
     throw new TypeError(`${requester} uses controllerName "${name}" but no controllersDirectory is set`);
   }
   const base = files.resolve(directory, name);
-  const file = CONTROLLER_FILE_ENDINGS.map(ending => base + ending).find(candidate => files.exists(candidate));
+  const file = CONTROLLER_FILE_ENDINGS.map(ending => base + ending).find(candidate =>
+    files.exists(candidate),
+  );
   if (file === undefined) {
-    throw new TypeError(`${requester}: no ${name}.controller.{js,mjs,ts} or ${name}.{js,mjs,ts} in ${directory}`);
+    throw new TypeError(
+      `${requester}: no ${name}.controller.{js,mjs,ts} or ${name}.{js,mjs,ts} in ${directory}`,
+    );
   }
   const module = (await files.importFile(file)) as { default?: unknown } | undefined;
   if (typeof module?.default !== 'function') {

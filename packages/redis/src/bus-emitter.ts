@@ -110,7 +110,9 @@ export function createBusEmitter(options: BusEmitterOptions): Emitter {
     async broadcastToRoom({ roomName, data, excludeClientId, ephemeral }) {
       checkOpen();
       if (!isValidRoomName(roomName)) {
-        throw new TypeError(`${OWNER}: roomName must be 1-128 of A-Z a-z 0-9 _ . : @ # / -; got ${roomName}.`);
+        throw new TypeError(
+          `${OWNER}: roomName must be 1-128 of A-Z a-z 0-9 _ . : @ # / -; got ${roomName}.`,
+        );
       }
       checkExclude(excludeClientId);
       if (ephemeral !== undefined && typeof ephemeral !== 'boolean') {

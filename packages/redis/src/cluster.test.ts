@@ -1,4 +1,6 @@
 import { BusChannel, durableHead, type RoomMember } from '@roomcast/protocol';
+import { collector, until } from '@roomcast/test-support/helpers';
+import { type RedisClusterProcess, startRedisCluster } from '@roomcast/test-support/redis-process';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from './connect';
@@ -6,8 +8,6 @@ import { RedisBus } from './redis-bus';
 import type { RedisBusOptions } from './redis-bus-options';
 import { RedisHistory } from './redis-history';
 import { RedisRoomStore } from './redis-room-store';
-import { collector, until } from '@roomcast/test-support/helpers';
-import { type RedisClusterProcess, startRedisCluster } from '@roomcast/test-support/redis-process';
 
 // One cluster for every Cluster test: starting one costs seconds on a 2-core machine.
 let cluster: RedisClusterProcess;

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { collector, until } from '@roomcast/test-support/helpers';
+import { freePort, type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from './connect';
 import { RedisBus } from './redis-bus';
-import { collector, until } from '@roomcast/test-support/helpers';
-import { freePort, type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 
 let redis: RedisProcess;
 beforeAll(async () => {

@@ -46,7 +46,9 @@ describe('createEmitter', () => {
     expect(emitter.origin).toMatch(/^emitter:/);
     const got = await nextHeard(6);
     const data = { type: 'job', action: 'done', data: { id: 7 } };
-    await expect(emitter.broadcastToRoom({ roomName: 'plain', data, excludeClientId: 'c1' })).resolves.toEqual({
+    await expect(
+      emitter.broadcastToRoom({ roomName: 'plain', data, excludeClientId: 'c1' }),
+    ).resolves.toEqual({
       offset: undefined,
       epoch: undefined,
     });
@@ -99,7 +101,12 @@ describe('createEmitter', () => {
     expect([first.offset, second.offset, ephemeral.offset]).toEqual([1, 2, undefined]);
     expect(second.epoch).toBe(first.epoch);
     const [one, two, three] = await got();
-    expect(one?.message?.header).toMatchObject({ kind: 'durable', room: 'kept:a', offset: 1, epoch: first.epoch });
+    expect(one?.message?.header).toMatchObject({
+      kind: 'durable',
+      room: 'kept:a',
+      offset: 1,
+      epoch: first.epoch,
+    });
     expect(two?.message?.header).toMatchObject({ kind: 'durable', offset: 2, origin: emitter.origin });
     expect(three?.message?.header).toMatchObject({ kind: 'room', room: 'kept:a' });
     // A node's RedisHistory on the same prefix replays them.
@@ -143,7 +150,10 @@ describe('createBusEmitter', () => {
     const emitter = createBusEmitter({ bus, history, rooms, origin: 'emitter:test' });
     const got = collector();
     await bus.subscribe('room:kept:b', got.listener);
-    const { offset, epoch } = await emitter.broadcastToRoom({ roomName: 'kept:b', data: { type: 't', action: 'a' } });
+    const { offset, epoch } = await emitter.broadcastToRoom({
+      roomName: 'kept:b',
+      data: { type: 't', action: 'a' },
+    });
     await got.wait(1);
     expect(offset).toBe(1);
     expect(decodeBusMessage(got.payloads[0] ?? '')?.header).toEqual({

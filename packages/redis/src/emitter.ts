@@ -48,9 +48,15 @@ const OWNER = 'createEmitter';
  */
 export function createEmitter(options: EmitterOptions): Emitter {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`${OWNER}: pass an options object: { connection | client, appName | prefix, rooms }.`);
+    throw new TypeError(
+      `${OWNER}: pass an options object: { connection | client, appName | prefix, rooms }.`,
+    );
   }
-  const prefix = resolvePrefix(OWNER, options.prefix, options.appName ?? DEFAULT_REDIS_HISTORY_OPTIONS.appName);
+  const prefix = resolvePrefix(
+    OWNER,
+    options.prefix,
+    options.appName ?? DEFAULT_REDIS_HISTORY_OPTIONS.appName,
+  );
   if (options.sharded !== undefined && typeof options.sharded !== 'boolean') {
     throw new TypeError(`${OWNER}: sharded must be true or false when given (as the nodes' RedisBus).`);
   }

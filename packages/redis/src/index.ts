@@ -1,18 +1,18 @@
 export type {
+  BusEmitterOptions,
+  EmitToRoomOptions,
+  EmitToUsersOptions,
+  EmittedRoomMessage,
+  Emitter,
+} from './bus-emitter';
+export { createBusEmitter } from './bus-emitter';
+export type {
   RedisClient,
   RedisClusterConnection,
   RedisClusterNode,
   RedisConnection,
   RedisUrlConnection,
 } from './clients';
-export type {
-  BusEmitterOptions,
-  EmittedRoomMessage,
-  EmitToRoomOptions,
-  EmitToUsersOptions,
-  Emitter,
-} from './bus-emitter';
-export { createBusEmitter } from './bus-emitter';
 export type { CommandClientOptions } from './command-client';
 export type { ConnectRedisOptions, RedisConnections } from './connect';
 export { connectRedis, DEFAULT_CONNECT_REDIS_OPTIONS } from './connect';

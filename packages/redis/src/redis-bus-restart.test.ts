@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { RedisBus } from './redis-bus';
 import { collector, until } from '@roomcast/test-support/helpers';
 import { type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { RedisBus } from './redis-bus';
 
 let redis: RedisProcess;
 beforeAll(async () => {

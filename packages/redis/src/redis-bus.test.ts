@@ -1,10 +1,10 @@
 import { BusChannel } from '@roomcast/protocol';
+import { capturingLogger, collector, until } from '@roomcast/test-support/helpers';
+import { type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisBus } from './redis-bus';
 import type { RedisBusOptions } from './redis-bus-options';
-import { capturingLogger, collector, until } from '@roomcast/test-support/helpers';
-import { type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 
 let redis: RedisProcess;
 let raw: Redis;

@@ -1,9 +1,9 @@
 import { BusChannel, type DurableMessage, durableHead } from '@roomcast/protocol';
+import { until } from '@roomcast/test-support/helpers';
+import { type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisHistory, type RedisHistoryOptions } from './redis-history';
-import { until } from '@roomcast/test-support/helpers';
-import { type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 
 // The History contract (offsets, epochs, since/latest, TTL, size, idempotency, the atomic publish)
 // is checked by @roomcast/contract-tests on one server and on a Cluster; these are RedisHistory's

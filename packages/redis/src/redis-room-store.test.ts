@@ -1,9 +1,9 @@
 import type { RoomMember } from '@roomcast/protocol';
+import { until } from '@roomcast/test-support/helpers';
+import { type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisRoomStore, type RedisRoomStoreOptions } from './redis-room-store';
-import { until } from '@roomcast/test-support/helpers';
-import { type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 
 let redis: RedisProcess;
 let client: Redis;

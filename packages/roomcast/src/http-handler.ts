@@ -7,12 +7,15 @@ export interface HttpHandlerDeps {
   health: () => Health | undefined;
   metrics: () => string;
   requestHandler: RequestHandler | undefined;
+  /** The HTTP publish API (`api: { key }`): every path under `/api`. Unset: those go on as others. */
+  api?: ((request: IncomingMessage, response: ServerResponse, path: string) => Promise<void>) | undefined;
   logger: Logger;
 }
 
 /**
  * The app's HTTP routes: `GET /healthz` (200, or 503 while stopping so a load balancer drains the
- * node), `GET /metrics` (Prometheus text), then the caller's handler, then 404.
+ * node), `GET /metrics` (Prometheus text), `/api/...` when the API is on, then the caller's
+ * handler, then 404.
  */
 export function createHttpHandler(deps: HttpHandlerDeps) {
   return async function handleHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -28,6 +31,10 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
       if (request.method === 'GET' && path === '/metrics') {
         response.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
         response.end(deps.metrics());
+        return;
+      }
+      if (deps.api && (path === '/api' || path?.startsWith('/api/'))) {
+        await deps.api(request, response, path);
         return;
       }
       if (deps.requestHandler && (await deps.requestHandler(request, response)) !== false) return;

@@ -31,11 +31,16 @@ export {
   WebSocketClientBaseController,
 } from '@roomcast/client';
 export * from '@roomcast/protocol';
+// By name as well: publishing from a process without sockets is the umbrella's story too (SPEC 8).
+export type { Emitter, EmitterOptions } from '@roomcast/redis';
 export * from '@roomcast/redis';
+export { createBusEmitter, createEmitter } from '@roomcast/redis';
 export * from '@roomcast/rooms';
 export * from '@roomcast/server';
 export * from '@roomcast/subscribers';
 export type { WebSocketClientConfig } from './client-config';
+export type { ApiConfig } from './http-api/api-options';
+export { DEFAULT_API_OPTIONS, MIN_API_KEY_LENGTH } from './http-api/api-options';
 export type {
   AuthConfig,
   RequestHandler,

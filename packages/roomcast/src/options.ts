@@ -5,6 +5,7 @@ import type { RedisConnection } from '@roomcast/redis';
 import { WEBSOCKET_SERVER_OPTION_KEYS, type WebSocketServerOptions } from '@roomcast/server';
 import { checkClientConfig, isClientConfig, type WebSocketClientConfig } from './client-config';
 import { checkKeys } from './did-you-mean';
+import { type ApiConfig, type ResolvedApiOptions, resolveApiOptions } from './http-api/api-options';
 
 /**
  * Handles the HTTP requests that are not `/healthz` or `/metrics` (static files, a login API).
@@ -53,6 +54,8 @@ export interface WebApplicationOptions {
   /** `{ host, port }`, `{ url }` or `{ cluster: [...] }`; none: one process, in-memory bus and rooms. */
   redis?: RedisConnection;
   auth?: AuthConfig;
+  /** The HTTP publish API under `/api` (Bearer `key`, 32+ characters). Off by default. */
+  api?: ApiConfig;
   performanceMonitoring?: { enabled?: boolean };
   /** Forks `workers` processes with node:cluster that share the port; needs `redis` to share rooms. */
   cluster?: { workers: number };
@@ -74,6 +77,7 @@ export interface ResolvedAppOptions {
   redis: RedisConnection | undefined;
   auth: AuthConfig | undefined;
   workers: number;
+  api: ResolvedApiOptions | undefined;
   handleSignals: boolean;
 }
 
@@ -92,6 +96,7 @@ const TOP_KEYS = [
   'webSocket',
   'redis',
   'auth',
+  'api',
   'performanceMonitoring',
   'cluster',
   'logger',
@@ -152,6 +157,12 @@ export function resolveAppOptions(options: WebApplicationOptions): ResolvedAppOp
   if (options.cluster !== undefined && (!Number.isInteger(workers) || workers < 1)) {
     throw new TypeError(`${WHERE}: cluster.workers must be a whole number >= 1; got ${workers}.`);
   }
+  const api = resolveApiOptions(options.api);
+  if (api && (client || websocket.enabled === false)) {
+    throw new TypeError(
+      `${WHERE}: api publishes through this app's WebSocket server; it needs websocket enabled as a server.`,
+    );
+  }
   return {
     name: options.name,
     port,
@@ -163,6 +174,7 @@ export function resolveAppOptions(options: WebApplicationOptions): ResolvedAppOp
     redis: options.redis,
     auth: options.auth,
     workers,
+    api,
     handleSignals: options.handleSignals ?? DEFAULT_WEB_APPLICATION_OPTIONS.handleSignals,
   };
 }

@@ -4,9 +4,10 @@ import { createJwtAuthenticator, type JwtAuthenticatorOptions } from '@roomcast/
 import type { WebSocketClient } from '@roomcast/client';
 import type { Authenticator, Logger } from '@roomcast/protocol';
 import type { RedisClient } from '@roomcast/redis';
-import { type Health, WebSocketServer } from '@roomcast/server';
+import { type Health, WebSocketServer, type WebSocketServerOptions } from '@roomcast/server';
 import { createAppClient } from './client-config';
 import { ClusterPrimary } from './cluster-primary';
+import { type ApiHandler, type ApiWiring, wireApi } from './http-api/api-wiring';
 import { createHttpHandler } from './http-handler';
 import { closeHttp, listenHttp } from './listen';
 import { createAppLogger } from './logger';
@@ -21,8 +22,8 @@ import { installSignalHandlers } from './signals';
 
 /**
  * The guide's `WebApplication`: one HTTP server with `/healthz`, `/metrics` and the WebSocket
- * endpoint, on an in-process bus, or on Redis when `redis` is given, or as a node:cluster primary
- * with `cluster: { workers }`. With `webSocket: { type: 'client', url }` it is a WebSocket client of
+ * endpoint (and the HTTP publish API under `/api` with `api: { key }`), on an in-process bus, or
+ * on Redis when `redis` is given, or as a node:cluster primary with `cluster: { workers }`. With `webSocket: { type: 'client', url }` it is a WebSocket client of
  * another server instead (`app.websocket.client`); `start()` resolves once it is connected.
  *
  * @example
@@ -43,6 +44,8 @@ export class WebApplication {
   #client: WebSocketClient | undefined;
   #http: Server | undefined;
   #redis: RedisWiring | undefined;
+  #api: ApiWiring | undefined;
+  #apiHandler: ApiHandler | undefined;
   #primary: ClusterPrimary | undefined;
   #port: number | undefined;
   #starting: Promise<void> | undefined;
@@ -130,6 +133,7 @@ export class WebApplication {
         health: () => this.#server?.getHealth(),
         metrics: () => this.#server?.metrics() ?? '',
         requestHandler: options.requestHandler,
+        api: this.#apiHandler,
         logger: this.logger,
       }),
     );
@@ -153,7 +157,7 @@ export class WebApplication {
     const { enabled: _e, type: _t, url: _u, host: _h, path: _p, ...serverOptions } = websocket ?? {};
     const authenticator =
       serverOptions.authenticator ?? (auth ? authenticatorFor(auth, this.logger) : undefined);
-    return new WebSocketServer({
+    const options: WebSocketServerOptions = {
       name,
       logger: this.logger,
       ...serverOptions,
@@ -164,7 +168,12 @@ export class WebApplication {
       }),
       ...(authenticator && { authenticator }),
       subscriberContext: { redisInstance: this.redis.instance, ...serverOptions.subscriberContext },
-    });
+    };
+    if (!this.#options.api) return new WebSocketServer(options);
+    this.#api = wireApi(this.#options.api, options, this.logger);
+    const server = new WebSocketServer(this.#api.serverOptions);
+    this.#apiHandler = this.#api.handler(server);
+    return server;
   }
 
   async #cleanup(): Promise<void> {
@@ -172,6 +181,7 @@ export class WebApplication {
     await this.#primary?.stop();
     await this.#server?.stop();
     if (this.#http) await closeHttp(this.#http);
+    await this.#api?.close();
     await this.#redis?.close();
   }
 

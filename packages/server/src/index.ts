@@ -1,4 +1,5 @@
-export { WebSocketServerBaseController } from './routing/base-controller';
+export { ClientManager } from './connection/client-manager';
+export type { ConnectedClient } from './connection/connection';
 export type {
   BroadcastToAllOptions,
   BroadcastToClientOptions,
@@ -6,11 +7,11 @@ export type {
   BroadcastToUsersOptions,
 } from './delivery/broadcaster';
 export { Broadcaster } from './delivery/broadcaster';
-export type { TrustProxy } from './http/client-address';
-export type { ConnectedClient } from './connection/client-manager';
-export { ClientManager } from './connection/client-manager';
-export type { ServerEvents } from './events';
 export type { BroadcastPredicate, PredicateTarget } from './delivery/local-delivery';
+export type { WebSocketServiceOptions } from './delivery/websocket-service';
+export { WebSocketService } from './delivery/websocket-service';
+export type { ServerEvents } from './events';
+export type { TrustProxy } from './http/client-address';
 export type { MemoryBusOptions } from './memory-bus';
 export { MemoryBus } from './memory-bus';
 export type { Health } from './metrics';
@@ -30,9 +31,14 @@ export {
   WEBSOCKET_SERVER_OPTION_KEYS,
 } from './options';
 export { RoomManager } from './rooms/room-manager';
+export { WebSocketServerBaseController } from './routing/base-controller';
+export type {
+  MiddlewareContext,
+  MiddlewareNext,
+  RouteInfo,
+  RouteMiddleware,
+} from './routing/middleware/compose';
 export type { ControllerClass, RouteDefinition, RouteHandler, RoutesOf, TypedRoute } from './routing/routes';
 export { route } from './routing/routes';
 export type { ListenOptions } from './server';
 export { WebSocketServer } from './server';
-export type { WebSocketServiceOptions } from './delivery/websocket-service';
-export { WebSocketService } from './delivery/websocket-service';

@@ -2,10 +2,10 @@ import { createHook } from 'node:async_hooks';
 import { createServer } from 'node:net';
 import type { RoomMember, RoomStore } from '@roomcast/protocol';
 import { MemoryRoomStore } from '@roomcast/rooms';
+import { TestClient } from '@roomcast/test-support/test-client';
 import { describe, expect, it } from 'vitest';
 import { MemoryBus } from './memory-bus';
 import { WebSocketServer } from './server';
-import { TestClient } from '@roomcast/test-support/test-client';
 
 const delay = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 /** A few event-loop turns without a timer of its own (so trackTimers counts only the server's). */

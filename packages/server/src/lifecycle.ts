@@ -1,7 +1,6 @@
 import { type Bus, BusChannel, type BusListener, type History } from '@roomcast/protocol';
 import { loadSubscribersFromDirectory, type SubscriberDispatcher } from '@roomcast/subscribers';
 import type { Connections } from './connection/connections';
-import type { Heartbeat } from './connection/heartbeat';
 import type { DurablePublisher } from './delivery/durable-publisher';
 import type { RoomStreams } from './delivery/room-streams';
 import type { HttpGateway } from './http/http-gateway';
@@ -24,7 +23,6 @@ export interface LifecycleDeps {
   durable: DurablePublisher;
   /** The history this server made (none was given): it closes it. */
   ownedHistory: History | undefined;
-  heartbeat: Heartbeat;
   connections: Connections;
   gateway: HttpGateway;
 }
@@ -87,7 +85,7 @@ export class Lifecycle {
       }),
       this.#deps.rooms.watchExpiredMembers(),
     );
-    this.#deps.heartbeat.start(resolved.heartbeat, resolved.inactive);
+    this.#deps.connections.heartbeat.start(resolved.heartbeat, resolved.inactive);
     if (options.debug?.printRoutes) {
       const routes = router.list().map(r => `${r.type}.${r.action} -> ${r.source}`);
       logger.info({ routes }, 'WebSocket routes');
@@ -99,7 +97,7 @@ export class Lifecycle {
   /** Undoes #start: bus subscriptions and watchers, heartbeat timers. */
   async #release(): Promise<void> {
     const { bus, nodeId, receiver } = this.#deps;
-    this.#deps.heartbeat.stop();
+    this.#deps.connections.heartbeat.stop();
     for (const channel of [BusChannel.broadcast, BusChannel.node(nodeId), BusChannel.events]) {
       await bus.unsubscribe(channel, receiver).catch(() => {});
     }
@@ -111,9 +109,9 @@ export class Lifecycle {
    * terminates the rest, leaves the room store, unsubscribes the bus, clears every timer.
    */
   async #stop(timeoutMs: number): Promise<void> {
-    const { gateway, heartbeat, connections, rooms, durable, streams, ownedHistory, bus } = this.#deps;
+    const { gateway, connections, rooms, durable, streams, ownedHistory, bus } = this.#deps;
     gateway.refuseNew();
-    heartbeat.stop();
+    connections.heartbeat.stop();
     connections.clearTimers();
     // Every disconnect (room store, onDisconnected) finishes before the store forgets this node.
     await connections.closeAll(timeoutMs);

@@ -1,10 +1,10 @@
+import { TestClient, upgradeStatus } from '@roomcast/test-support/test-client';
+import { useTestServers } from '@roomcast/test-support/test-servers';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { WebSocketServer } from './server';
-import { TestClient, upgradeStatus } from '@roomcast/test-support/test-client';
-import { useTestServers } from '@roomcast/test-support/test-servers';
 import type { WebSocketServerOptions } from './options';
+import { WebSocketServer } from './server';
 
 const start = useTestServers((options?: WebSocketServerOptions) => new WebSocketServer(options));
 

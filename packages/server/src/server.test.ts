@@ -4,13 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CloseCode, ErrorCode, RoomcastError } from '@roomcast/protocol';
-import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { WebSocketServer } from './server';
 import { TestClient, upgradeStatus } from '@roomcast/test-support/test-client';
 import { useTestServers } from '@roomcast/test-support/test-servers';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { WebSocketService } from './delivery/websocket-service';
 import type { WebSocketServerOptions } from './options';
+import { WebSocketServer } from './server';
 
 const start = useTestServers((options?: WebSocketServerOptions) => new WebSocketServer(options));
 

@@ -7,7 +7,6 @@ import { SubscriberDispatcher } from '@roomcast/subscribers';
 import type { WebSocket } from 'ws';
 import { ClientManager } from './connection/client-manager';
 import { Connections } from './connection/connections';
-import { Heartbeat } from './connection/heartbeat';
 import type * as Broadcasts from './delivery/broadcaster';
 import type { Broadcaster } from './delivery/broadcaster';
 import { createDelivery } from './delivery/delivery';
@@ -21,7 +20,7 @@ import { RoomMembers } from './rooms/room-members';
 import { MessagePipeline } from './routing/message-pipeline';
 import type { RouteMiddleware } from './routing/middleware/compose';
 import { Router } from './routing/router';
-import { registerSystemRoutes } from './routing/system-routes';
+import { registerSystemRoutes, type SystemRouteDeps } from './routing/system-routes';
 
 export type { ListenOptions } from './http/http-gateway';
 
@@ -59,19 +58,8 @@ export class WebSocketServer {
     const bus = options.bus ?? new MemoryBus({ logger });
     const history = options.history ?? new MemoryHistory();
     const [clients, members, metrics] = [this.clientManager, new RoomMembers(), this.#metrics];
-    this.nodeId = options.nodeId ?? randomUUID();
-    const core = {
-      nodeId: this.nodeId,
-      bus,
-      history,
-      clients,
-      members,
-      resolved,
-      metrics,
-      logger,
-      authenticator,
-      events,
-    };
+    const nodeId = options.nodeId ?? randomUUID();
+    const core = { nodeId, bus, history, clients, members, resolved, metrics, logger, authenticator, events };
     // Made in the order they need each other; the callbacks reach parts made later.
     const delivery = createDelivery({
       ...core,
@@ -80,29 +68,23 @@ export class WebSocketServer {
       disconnect: (clientId, code, reason) => clients.connection(clientId)?.ws.close(code, reason),
     });
     const parts = { ...core, ...delivery };
-    [this.#bus, this.#cluster, this.local] = [bus, parts.cluster, parts.localScope];
+    [this.nodeId, this.#bus, this.#cluster, this.local] = [nodeId, bus, parts.cluster, parts.localScope];
     const context = { ...options.subscriberContext, webSocketServer: this.local, bus, server: this };
     const subscribers = new SubscriberDispatcher({ logger, context });
     const rooms = new RoomManager({ ...parts, store: options.roomStore ?? new MemoryRoomStore() });
     const router = new Router();
     this.#pipeline = new MessagePipeline({ ...parts, router, server: this });
-    const heartbeat = new Heartbeat(clients, logger);
-    const connections = new Connections({ ...parts, pipeline: this.#pipeline, heartbeat, rooms });
+    const connections = new Connections({ ...parts, pipeline: this.#pipeline, rooms });
     this.#gateway = createHttpGateway(resolved, metrics, {
       authenticator,
       isStopping: () => this.#lifecycle.stopping,
       connected: (ws, user, ip) => connections.accept(ws, user, ip),
     });
-    registerSystemRoutes(router, {
-      ...parts,
-      rooms,
-      signIn: (client, user) => connections.signIn(client, user),
-    });
+    const signIn: SystemRouteDeps['signIn'] = (client, user) => connections.signIn(client, user);
+    registerSystemRoutes(router, { ...parts, rooms, signIn });
     const ownedHistory = options.history ? undefined : history;
-    this.#lifecycle = new Lifecycle({
-      ...{ ...parts, server: this, options, router, subscribers, rooms, ownedHistory },
-      ...{ heartbeat, connections, gateway: this.#gateway },
-    });
+    const started = { server: this, options, router, subscribers, rooms, ownedHistory, connections };
+    this.#lifecycle = new Lifecycle({ ...parts, ...started, gateway: this.#gateway });
     [this.roomManager, this.#connections] = [rooms, connections];
   }
 

@@ -17,7 +17,9 @@ export interface TestServer {
  * const start = useTestServers((options?: WebSocketServerOptions) => new WebSocketServer(options));
  * const { server, connect } = await start({ heartbeat: false });
  */
-export function useTestServers<TOptions, TServer extends TestServer>(create: (options?: TOptions) => TServer) {
+export function useTestServers<TOptions, TServer extends TestServer>(
+  create: (options?: TOptions) => TServer,
+) {
   const servers: TServer[] = [];
   const clients: TestClient[] = [];
   afterEach(async () => {

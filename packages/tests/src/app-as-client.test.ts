@@ -5,9 +5,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@roomcast/test-support/redis-process';
 import { WebApplication, WebSocketClientBaseController } from 'roomcast';
 import { afterEach, expect, it } from 'vitest';
-import { freePort } from '@roomcast/test-support/redis-process';
 import { until } from './support/clients';
 
 const apps: WebApplication[] = [];

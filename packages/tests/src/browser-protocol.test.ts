@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from '@roomcast/server';
+import { CHROMIUM_LAUNCH_OPTIONS } from '@roomcast/test-support/chromium';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_LAUNCH_OPTIONS } from '@roomcast/test-support/chromium';
 
 // Built files, not sources (`pnpm build` first); bare imports resolve through an import map, the
 // way a bundler's `browser` condition would resolve them.

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from '@roomcast/server';
+import { CHROMIUM_LAUNCH_OPTIONS } from '@roomcast/test-support/chromium';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CHROMIUM_LAUNCH_OPTIONS } from '@roomcast/test-support/chromium';
 
 // The browser loads the built files, not the sources: build @roomcast/client and
 // @roomcast/protocol first (`pnpm build`). `@roomcast/protocol` is resolved by an import map.

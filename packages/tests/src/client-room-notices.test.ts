@@ -1,9 +1,9 @@
 // @roomcast/client across a Redis outage of its node: live messages go on, `roomNotRecovered`
 // fires once the stream is back, and the position it gives makes the next reconnect exact.
 import { RoomcastClient } from '@roomcast/client';
-import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { NetworkRelay } from '@roomcast/test-support/network-relay';
 import { type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
+import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { until } from './support/clients';
 import { type RoomcastNode, useNodes } from './support/roomcast-node';
 

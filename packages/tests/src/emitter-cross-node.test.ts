@@ -34,14 +34,25 @@ interface Layout {
 }
 
 async function setUp(redis: RedisTarget): Promise<Layout> {
-  const config = { redis: redis.connection, appName: APP, auth: { secret: SECRET }, rooms, subscribers: [{ channel: JOBS }] };
-  const nodes = { A: await startNode({ ...config, nodeId: 'A' }), B: await startNode({ ...config, nodeId: 'B' }) };
+  const config = {
+    redis: redis.connection,
+    appName: APP,
+    auth: { secret: SECRET },
+    rooms,
+    subscribers: [{ channel: JOBS }],
+  };
+  const nodes = {
+    A: await startNode({ ...config, nodeId: 'A' }),
+    B: await startNode({ ...config, nodeId: 'B' }),
+  };
   const clients = {} as Record<Name, TestClient>;
   for (const [name, node, user, member] of PLACEMENT) {
     const client = await openClient(nodes[node].url, { token: token(user) });
     if (member) {
       for (const roomName of ['plain', KEPT])
-        expect((await client.request('system', 'joinRoom', { roomName })).response).toMatchObject({ success: true });
+        expect((await client.request('system', 'joinRoom', { roomName })).response).toMatchObject({
+          success: true,
+        });
     }
     clients[name] = client;
   }
@@ -56,6 +67,7 @@ const test = (kind: string, id: string) => ({ type: 'test', action: kind, data: 
 function received(client: TestClient): string[] {
   return client.frames
     .filter(frame => frame.type === 'test' || frame.type === 'subscriber')
+    .filter(frame => frameId(frame) !== undefined)
     .map(frame => `${frame.type === 'test' ? frame.action : 'publish'}:${frameId(frame)}`)
     .sort();
 }
@@ -105,7 +117,11 @@ function suite(name: string, start: () => Promise<RedisTarget>) {
     it('every call reaches each target exactly once, on both nodes, and no one else', async () => {
       const { emitter, clients } = layout;
       const expected: Record<Name, string[]> = { a1: [], b1: [], b2: [] };
-      const sent = async (kind: string, targets: readonly Name[], call: (data: object) => Promise<unknown>) => {
+      const sent = async (
+        kind: string,
+        targets: readonly Name[],
+        call: (data: object) => Promise<unknown>,
+      ) => {
         for (let n = 1; n <= 3; n++) {
           const id = `${kind}-${n}`;
           await call(test(kind, id));
@@ -123,7 +139,9 @@ function suite(name: string, start: () => Promise<RedisTarget>) {
       await sent('ephemeral', ['a1', 'b1'], data =>
         emitter.call('broadcastToRoom', { roomName: KEPT, data, ephemeral: true }),
       );
-      await sent('users', ['a1', 'b2'], data => emitter.call('broadcastToUsers', { userIds: ['alice'], data }));
+      await sent('users', ['a1', 'b2'], data =>
+        emitter.call('broadcastToUsers', { userIds: ['alice'], data }),
+      );
       await sent('clients', ['b1', 'b2'], data =>
         emitter.call('broadcastToClients', [clients.b1.clientId, clients.b2.clientId], data),
       );
@@ -144,9 +162,11 @@ function suite(name: string, start: () => Promise<RedisTarget>) {
 
     it('durable messages carry the offset the emitter got, the same on both nodes, and replay with since', async () => {
       const { emitter, clients, nodes } = layout;
-      const results: { offset?: number; epoch?: string }[] = [];
+      const results: { offset?: number | undefined; epoch?: string | undefined }[] = [];
       for (let n = 1; n <= 5; n++)
-        results.push(await emitter.call('broadcastToRoom', { roomName: KEPT, data: test('offsets', `o${n}`) }));
+        results.push(
+          await emitter.call('broadcastToRoom', { roomName: KEPT, data: test('offsets', `o${n}`) }),
+        );
       const offsets = results.map(result => result.offset);
       const { epoch } = results[0]!;
       expect(offsets.every(offset => Number.isSafeInteger(offset))).toBe(true);

@@ -1,10 +1,10 @@
 // Issue 17 point 6: a WebApplication whose start() fails (its port is taken) after it connected
 // to Redis leaves nothing open, checked from Redis's own side (CLIENT LIST) with a real server.
 import { createServer } from 'node:net';
+import { type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 import { Redis } from 'ioredis';
 import { WebApplication } from 'roomcast';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 
 let redis: RedisProcess;
 beforeEach(async () => {

@@ -1,10 +1,11 @@
 // The guide's Quick Start, Sending Messages, Using WebSocket Service, Performance Monitoring and
 // Graceful Shutdown snippets, run as written against the `roomcast` umbrella and a real Redis. Only
 // the imports differ, and the ports: 3000 and 6379 belong to the machine, so the test picks its own.
+
+import { freePort, type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 import { WebApplication, WebSocketService } from 'roomcast';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { freePort, type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 import { until } from './support/clients';
 
 let redis: RedisProcess;

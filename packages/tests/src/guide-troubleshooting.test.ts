@@ -1,9 +1,10 @@
 // Issue 16 point 2: the guide's Troubleshooting snippet ("Debug Redis pub/sub") runs as written:
 // `channels: ['*']` means every channel. Two workers on one real Redis, so the events it prints
 // come across the bus; a real `ws` client makes them happen.
+
+import { type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 import { WebApplication } from 'roomcast';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 import { openClient, until } from './support/clients';
 
 let redis: RedisProcess;

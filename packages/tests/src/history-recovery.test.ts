@@ -1,9 +1,9 @@
 // Issue 9 with real Redis and nodes in child processes: a client that drops (or whose node dies)
 // and comes back through another node gets exactly the room messages it missed, in order.
 import { RoomcastClient } from '@roomcast/client';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { NetworkRelay } from '@roomcast/test-support/network-relay';
 import { type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Frame, until, useClients } from './support/clients';
 import { type NodeConfig, type RoomcastNode, useNodes } from './support/roomcast-node';
 

@@ -2,9 +2,9 @@
 // alone, in-process): Redis (or one Cluster master) SIGKILLed mid-stream and restarted, a node
 // SIGKILLed, two apps sharing one Redis, garbage on our channel.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 import { type Frame, frameId, type TestClient, until, useClients } from './support/clients';
 import { ONE_REDIS, REDIS_CLUSTER } from './support/redis-targets';
 import { type NodeConfig, type RoomcastNode, useNodes } from './support/roomcast-node';

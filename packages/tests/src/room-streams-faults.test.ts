@@ -4,10 +4,11 @@
 // controls sits between node 1 and Redis. Every client's view is read by `check()`: offsets go up
 // by one except across a notice, no message twice, live (offset-less) ones only after
 // `roomInterrupted`.
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
+
 import { NetworkRelay } from '@roomcast/test-support/network-relay';
 import { type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { until, useClients } from './support/clients';
 import { REDIS_CLUSTER } from './support/redis-targets';
 import {

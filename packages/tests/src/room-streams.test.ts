@@ -3,9 +3,10 @@
 // one order per room with several nodes publishing at once, and ephemeral traffic (presence,
 // `ephemeral: true`) never in history. Faults (Cluster master killed, grey failure, partition)
 // are in room-streams-faults.test.ts.
+
+import { type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 import { type Frame, until, useClients } from './support/clients';
 import { REDIS_CLUSTER, type RedisTargetKind } from './support/redis-targets';
 import { check, follow, join, type RoomWatcher } from './support/room-watchers';

@@ -3,9 +3,9 @@
 // that user, on this node and across the bus, while the id the user sees stays what the token said.
 // Two apps (two nodes) on one real Redis, in this process; real `ws` clients with real JWTs.
 import { signToken, userRoomPolicy } from '@roomcast/auth';
+import { type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 import { WebApplication, WebSocketService } from 'roomcast';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 import { type Frame, type TestClient, useClients } from './support/clients';
 
 const SECRET = 'user-ids-test-secret-of-at-least-32-bytes';

@@ -1,12 +1,14 @@
 import { startPreFramedWs } from './pre-framed-ws';
 import { startRawWs } from './raw-ws';
 import { startRoomcast } from './roomcast';
+import { startRoomcastApp } from './roomcast-app';
 import { startSocketIo } from './socket-io';
 import type { StartSystem } from './system';
 
 /** Every system under test, by the name the table shows. */
 export const SYSTEMS = {
   roomcast: startRoomcast,
+  'roomcast-app': startRoomcastApp,
   ws: startRawWs,
   'ws-preframed': options => startPreFramedWs(options, { coalesce: false }),
   'ws-preframed-coalesced': options => startPreFramedWs(options, { coalesce: true }),

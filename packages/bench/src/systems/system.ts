@@ -12,6 +12,8 @@ export interface SystemOptions {
   roomcastServerModule?: string;
   /** Roomcast only: every room keeps this history (durable messages), on Redis when clustered. */
   history?: { size: number; ttlMs: number };
+  /** `roomcast-app` only: turns on the HTTP publish API with this Bearer key (32+ characters). */
+  apiKey?: string;
 }
 
 /** One system under test, started: the only surface the scenarios use. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { signToken } from '@roomcast/auth';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, type SwarmClient } from '../clients';
 import { benchMessage } from '../message';
 import { type RunningSystem, SYSTEMS, type SystemName, type SystemOptions } from '.';

@@ -4,13 +4,13 @@
  * pid), and the fixtures that put RedisHistory, RedisRoomStore and RedisBus on them.
  */
 import { RedisBus, type RedisClient, RedisHistory, RedisRoomStore } from '@roomcast/redis';
-import { Cluster, Redis } from 'ioredis';
 import {
   type RedisClusterProcess,
   type RedisProcess,
   startRedis,
   startRedisCluster,
 } from '@roomcast/test-support/redis-process';
+import { Cluster, Redis } from 'ioredis';
 import type { MakeBus } from '../bus-contract';
 import type { MakeHistory } from '../history-contract';
 import type { MakeRoomStore } from '../room-store-contract';

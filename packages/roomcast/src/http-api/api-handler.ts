@@ -54,7 +54,11 @@ const ROUTES: readonly Route[] = [
 export function createApiHandler(deps: ApiHandlerDeps) {
   const hasApiKey = bearerKeyCheck(deps.key);
   return async function handleApi(request: IncomingMessage, response: ServerResponse, path: string) {
-    writeReply(response, await answer(request, path));
+    const reply = await answer(request, path);
+    // A body left unread (an answer before the key or the route let it be read, or one past the
+    // limit) is not read at all: the connection closes after the answer instead.
+    if (!request.complete) reply.headers = { ...reply.headers, Connection: 'close' };
+    writeReply(response, reply);
   };
 
   async function answer(request: IncomingMessage, path: string): Promise<ApiReply> {
@@ -78,16 +82,16 @@ export function createApiHandler(deps: ApiHandlerDeps) {
     if (found.route.method === 'POST') {
       const read = await readJsonBody(request, deps.maxBodyBytes);
       if (!read.ok && read.reason === 'too-large') {
-        return failure(413, ErrorCode.PAYLOAD_TOO_LARGE, `the body is over ${deps.maxBodyBytes} bytes`, {
-          // The rest of the body is not read: the connection closes after this answer.
-          headers: { Connection: 'close' },
-        });
+        return failure(413, ErrorCode.PAYLOAD_TOO_LARGE, `the body is over ${deps.maxBodyBytes} bytes`);
       }
       if (!read.ok) return failure(400, ErrorCode.INVALID_MESSAGE, 'the body is not JSON', { field: 'body' });
       body = read.value;
     }
     try {
-      return await within(deps.timeoutMs, Promise.resolve(found.route.run(deps, body, found.params.slice(1))));
+      return await within(
+        deps.timeoutMs,
+        Promise.resolve(found.route.run(deps, body, found.params.slice(1))),
+      );
     } catch (error) {
       if (isRoomcastError(error) && error.code === ErrorCode.INVALID_MESSAGE) return badRequest(error);
       if (error === TIMED_OUT) {

@@ -39,7 +39,9 @@ export function resolveApiOptions(api: ApiConfig | undefined): ResolvedApiOption
   }
   const timeoutMs = api.timeoutMs ?? DEFAULT_API_OPTIONS.timeoutMs;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new TypeError(`${WHERE}: api.timeoutMs must be a positive number of milliseconds; got ${timeoutMs}.`);
+    throw new TypeError(
+      `${WHERE}: api.timeoutMs must be a positive number of milliseconds; got ${timeoutMs}.`,
+    );
   }
   return { key: api.key, timeoutMs };
 }

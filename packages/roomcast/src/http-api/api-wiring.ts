@@ -24,7 +24,11 @@ export interface ApiWiring {
  * answer), every node (this one too) delivering from the bus. Without Redis the server would
  * make its own in-process bus and history; here they are made for it, so the API shares them.
  */
-export function wireApi(config: ResolvedApiOptions, options: WebSocketServerOptions, logger: Logger): ApiWiring {
+export function wireApi(
+  config: ResolvedApiOptions,
+  options: WebSocketServerOptions,
+  logger: Logger,
+): ApiWiring {
   const ownBus = options.bus ? undefined : new MemoryBus({ logger });
   const ownHistory = options.history ? undefined : new MemoryHistory();
   const bus = options.bus ?? (ownBus as MemoryBus);

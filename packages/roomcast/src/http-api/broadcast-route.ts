@@ -16,10 +16,14 @@ const FIELDS = new Set<string>([...TARGETS, 'data', 'ephemeral', 'excludeClientI
 
 /** Checks a decoded body; throws `fieldError` naming the first field that is wrong. */
 export function parseBroadcast(body: unknown): BroadcastRequest {
-  if (!isObject(body)) throw fieldError('body', 'must be a JSON object such as { "room": "news", "data": {...} }');
+  if (!isObject(body))
+    throw fieldError('body', 'must be a JSON object such as { "room": "news", "data": {...} }');
   for (const name of Object.keys(body)) {
     if (!FIELDS.has(name)) {
-      throw fieldError(name, 'unknown field; send room | users | clients | all, data, ephemeral, excludeClientId');
+      throw fieldError(
+        name,
+        'unknown field; send room | users | clients | all, data, ephemeral, excludeClientId',
+      );
     }
   }
   const given = TARGETS.filter(name => body[name] !== undefined);
@@ -27,8 +31,13 @@ export function parseBroadcast(body: unknown): BroadcastRequest {
     throw fieldError(given[1] ?? 'room', 'send exactly one of room, users, clients or all');
   }
   const { data, ephemeral, excludeClientId } = body;
-  if (!isObject(data)) throw fieldError('data', 'must be the frame clients get, a JSON object such as { "type", "action", "data" }');
-  if (ephemeral !== undefined && typeof ephemeral !== 'boolean') throw fieldError('ephemeral', 'must be true or false');
+  if (!isObject(data))
+    throw fieldError(
+      'data',
+      'must be the frame clients get, a JSON object such as { "type", "action", "data" }',
+    );
+  if (ephemeral !== undefined && typeof ephemeral !== 'boolean')
+    throw fieldError('ephemeral', 'must be true or false');
   if (excludeClientId !== undefined && (typeof excludeClientId !== 'string' || excludeClientId === '')) {
     throw fieldError('excludeClientId', 'must be a client id (a non-empty string)');
   }
@@ -38,10 +47,12 @@ export function parseBroadcast(body: unknown): BroadcastRequest {
       if (!isValidRoomName(body.room)) throw fieldError('room', 'must be 1-128 of A-Z a-z 0-9 _ . : @ # / -');
       return { ...common, to: 'room', room: body.room, ephemeral: ephemeral === true };
     case 'users':
-      if (!nonEmptyArray(body.users, isUserId)) throw fieldError('users', 'must be a non-empty array of user ids');
+      if (!nonEmptyArray(body.users, isUserId))
+        throw fieldError('users', 'must be a non-empty array of user ids');
       return { ...common, to: 'users', users: body.users };
     case 'clients':
-      if (!nonEmptyArray(body.clients, isClientId)) throw fieldError('clients', 'must be a non-empty array of client ids');
+      if (!nonEmptyArray(body.clients, isClientId))
+        throw fieldError('clients', 'must be a non-empty array of client ids');
       return { ...common, to: 'clients', clients: body.clients };
     default:
       if (body.all !== true) throw fieldError('all', 'must be true');

@@ -1,9 +1,4 @@
-import {
-  CloseCode,
-  type UserId,
-  userIdKey,
-  WebSocketRedisSubscriberEvent,
-} from '@roomcast/protocol';
+import { CloseCode, type UserId, userIdKey, WebSocketRedisSubscriberEvent } from '@roomcast/protocol';
 import type { WebSocketServer } from '@roomcast/server';
 import { defineWebSocketSubscriber } from '@roomcast/subscribers';
 import { type ApiReply, fieldError, ok } from './api-reply';
@@ -28,7 +23,10 @@ export function parseDisconnect(body: unknown): DisconnectRequest {
   }
   const { clientId, userId, code = CloseCode.NORMAL, reason = '' } = body;
   if ((clientId === undefined) === (userId === undefined)) {
-    throw fieldError(clientId === undefined ? 'clientId' : 'userId', 'send exactly one of clientId or userId');
+    throw fieldError(
+      clientId === undefined ? 'clientId' : 'userId',
+      'send exactly one of clientId or userId',
+    );
   }
   if (!isAppCloseCode(code)) {
     throw fieldError('code', 'must be 1000 or a close code from 3000 to 4999 (4003: do not reconnect)');
@@ -41,7 +39,12 @@ export function parseDisconnect(body: unknown): DisconnectRequest {
     if (typeof clientId !== 'string' || clientId === '') throw fieldError('clientId', 'must be a client id');
     return { ...how, clientId };
   }
-  if (!((typeof userId === 'string' && userId !== '') || (typeof userId === 'number' && Number.isFinite(userId)))) {
+  if (
+    !(
+      (typeof userId === 'string' && userId !== '') ||
+      (typeof userId === 'number' && Number.isFinite(userId))
+    )
+  ) {
     throw fieldError('userId', 'must be a user id (a string or a number)');
   }
   return { ...how, userId };

@@ -12,7 +12,8 @@ export type JsonBody =
  */
 export function readJsonBody(request: IncomingMessage, maxBytes: number): Promise<JsonBody> {
   const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) return Promise.resolve({ ok: false, reason: 'too-large' });
+  if (Number.isFinite(declared) && declared > maxBytes)
+    return Promise.resolve({ ok: false, reason: 'too-large' });
   return new Promise(resolve => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -20,6 +20,7 @@ export async function listMembers(server: RoomQueries, encodedName: string): Pro
   } catch {
     throw fieldError('name', 'is not URL-encoded correctly');
   }
-  if (!isValidRoomName(room)) throw fieldError('name', 'must be a room name: 1-128 of A-Z a-z 0-9 _ . : @ # / -');
+  if (!isValidRoomName(room))
+    throw fieldError('name', 'must be a room name: 1-128 of A-Z a-z 0-9 _ . : @ # / -');
   return ok({ room, members: await server.getRoomMembers(room) });
 }

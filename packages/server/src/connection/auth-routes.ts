@@ -31,7 +31,8 @@ export function registerAuthRoutes(router: Router, { clients, authenticator, sig
     source: 'system',
     handler: async function login(_ws, clientId, data) {
       const client = clientOf(clients, clientId);
-      if (client.user) throw new RoomcastError(ErrorCode.FORBIDDEN, 'Already authenticated; use auth.refresh');
+      if (client.user)
+        throw new RoomcastError(ErrorCode.FORBIDDEN, 'Already authenticated; use auth.refresh');
       const user = await verify(data);
       signIn(client, user);
       return { success: true, userId: user.userId };

@@ -60,7 +60,7 @@ export class ClientManager {
     const client = this.#clients.get(clientId);
     if (!client) return;
     this.#unindexUser(clientId, client.user?.userId);
-    client.user = user;
+    client.signedIn(user);
     this.#indexUser(clientId, user?.userId);
   }
 

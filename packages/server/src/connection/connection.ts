@@ -78,21 +78,11 @@ export class Connection implements ConnectedClient {
   get user(): AuthUser | undefined {
     return this.#user;
   }
-  /** Only `ClientManager.setUser` sets it: the user index must follow. */
-  set user(user: AuthUser | undefined) {
-    this.#user = user;
-  }
   get username(): string | null {
     return this.#username;
   }
-  set username(username: string | null) {
-    this.#username = username;
-  }
   get lastActivity(): number {
     return this.#lastActivity;
-  }
-  set lastActivity(at: number) {
-    this.#lastActivity = at;
   }
   /** When the client last answered a ping (or connected). */
   get lastPong(): number {
@@ -185,6 +175,22 @@ export class Connection implements ConnectedClient {
   clearTimers(): void {
     this.clearLoginDeadline();
     this.expireAt(undefined, () => {});
+  }
+
+  /**
+   * The guide's fields have no setters (an app's `client.user = ...` throws): the server changes
+   * them here. Only `ClientManager.setUser` calls `signedIn`, so the user index follows.
+   */
+  signedIn(user: AuthUser | undefined): void {
+    this.#user = user;
+  }
+  /** The display name of the last `joinRoom` that gave one. */
+  named(username: string): void {
+    this.#username = username;
+  }
+  /** A message came in. */
+  touch(at: number): void {
+    this.#lastActivity = at;
   }
 
   /** Stores app metadata (`updateClient`): any key but the server's own fields. */

@@ -20,13 +20,12 @@ import type { MessagePipeline } from '../routing/message-pipeline';
 import type { ClientManager } from './client-manager';
 import { Connection } from './connection';
 import { closeAll, Disconnects } from './disconnects';
-import type { Heartbeat } from './heartbeat';
+import { Heartbeat } from './heartbeat';
 
 export interface ConnectionsDeps {
   nodeId: string;
   clients: ClientManager;
   pipeline: MessagePipeline;
-  heartbeat: Heartbeat;
   rooms: RoomManager;
   outbound: Outbound;
   /** Publishes the automatic events (ClientConnected, ClientDisconnected) to every node. */
@@ -44,6 +43,8 @@ export interface ConnectionsDeps {
  * disconnect (rooms, presence, `onDisconnected`) once per client, and `stop()`'s wait for them.
  */
 export class Connections {
+  /** Pings every client and closes the silent and the inactive (started and stopped by the lifecycle). */
+  readonly heartbeat: Heartbeat;
   readonly #deps: ConnectionsDeps;
   readonly #disconnects: Disconnects;
   /**
@@ -54,17 +55,18 @@ export class Connections {
 
   constructor(deps: ConnectionsDeps) {
     this.#deps = deps;
+    this.heartbeat = new Heartbeat(deps.clients, deps.logger);
     this.#disconnects = new Disconnects(deps.logger);
   }
 
   /** A socket finished its upgrade: it is a client now (`user` when its token came with it). */
   accept(ws: WebSocket, user: AuthUser | undefined, ip: string): void {
-    const { clients, metrics, heartbeat, nodeId, authenticator, events } = this.#deps;
+    const { clients, metrics, nodeId, authenticator, events } = this.#deps;
     const client = new Connection({ clientId: randomUUID(), ws, ip });
     const { clientId } = client;
     clients.add(client);
     metrics.connectionsTotal++;
-    heartbeat.track(ws);
+    this.heartbeat.track(ws);
     ws.on('message', this.#listeners.message);
     ws.on('error', this.#listeners.error);
     ws.on('close', this.#listeners.close);
@@ -109,7 +111,13 @@ export class Connections {
     const here = this.#deps.clients.connection(clientId);
     if (here) here.ws.close(code, reason);
     else {
-      const header = { kind: 'disconnect', origin: this.#deps.nodeId, client: clientId, code, reason } as const;
+      const header = {
+        kind: 'disconnect',
+        origin: this.#deps.nodeId,
+        client: clientId,
+        code,
+        reason,
+      } as const;
       void this.#deps.bus.publish(BusChannel.broadcast, encodeBusMessage(header, '')).catch(() => {});
     }
   }
@@ -145,7 +153,11 @@ export class Connections {
     await rooms.leaveAll(client);
     events.onDisconnected?.({ clientId, code, reason });
     const userId = client.user?.userId ?? null;
-    this.#deps.cluster.publish(WebSocketRedisSubscriberEvent.ClientDisconnected, { clientId, nodeId, userId });
+    this.#deps.cluster.publish(WebSocketRedisSubscriberEvent.ClientDisconnected, {
+      clientId,
+      nodeId,
+      userId,
+    });
   }
 
   #socketListeners() {
@@ -162,7 +174,8 @@ export class Connections {
       },
       close(this: WebSocket, code: number, reason: Buffer): void {
         const client = connections.#deps.clients.ofSocket(this);
-        if (client) connections.#disconnects.track(connections.#disconnected(client, code, reason.toString()));
+        if (client)
+          connections.#disconnects.track(connections.#disconnected(client, code, reason.toString()));
       },
     };
   }

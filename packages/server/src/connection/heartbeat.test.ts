@@ -1,10 +1,10 @@
 import { fork } from 'node:child_process';
-import { expect, it, vi } from 'vitest';
-import { WebSocket } from 'ws';
 import { PONG_CLIENT } from '@roomcast/test-support/child-processes';
 import { useTestServers } from '@roomcast/test-support/test-servers';
-import { WebSocketServer } from '../server';
+import { expect, it, vi } from 'vitest';
+import { WebSocket } from 'ws';
 import type { WebSocketServerOptions } from '../options';
+import { WebSocketServer } from '../server';
 
 const start = useTestServers((options?: WebSocketServerOptions) => new WebSocketServer(options));
 vi.setConfig({ testTimeout: 60_000 });

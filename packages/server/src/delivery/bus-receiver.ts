@@ -1,7 +1,7 @@
 import { type BusListener, decodeBusMessage, type Logger } from '@roomcast/protocol';
+import type { Metrics } from '../metrics';
 import type { DurablePublisher } from './durable-publisher';
 import type { LocalDelivery } from './local-delivery';
-import type { Metrics } from '../metrics';
 import { prepareFrame } from './prepared-frame';
 import type { RoomStreams } from './room-streams';
 

@@ -38,7 +38,9 @@ async function counter(url: string) {
 
 it('keeps the server’s memory bounded while a reader stalls through 20 MB of broadcasts', async () => {
   // The server runs on the built package in its own process, so its RSS is its own.
-  const child = fork(BROADCAST_NODE, [SERVER_MODULE], { execArgv: ['--expose-gc', '--max-semi-space-size=1'] });
+  const child = fork(BROADCAST_NODE, [SERVER_MODULE], {
+    execArgv: ['--expose-gc', '--max-semi-space-size=1'],
+  });
   const replies: Record<string, unknown>[] = [];
   child.on('message', message => replies.push(message as Record<string, unknown>));
   const reply = async (key: string, nth = 1) => {

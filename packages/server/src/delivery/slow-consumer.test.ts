@@ -1,10 +1,10 @@
 import { CloseCode } from '@roomcast/protocol';
-import { afterEach, expect, it, vi } from 'vitest';
 import { RawClient } from '@roomcast/test-support/raw-client';
 import { recordingLogger } from '@roomcast/test-support/recording-logger';
 import { useTestServers } from '@roomcast/test-support/test-servers';
-import { WebSocketServer } from '../server';
+import { afterEach, expect, it, vi } from 'vitest';
 import type { WebSocketServerOptions } from '../options';
+import { WebSocketServer } from '../server';
 
 const start = useTestServers((options?: WebSocketServerOptions) => new WebSocketServer(options));
 vi.setConfig({ testTimeout: 60_000 });

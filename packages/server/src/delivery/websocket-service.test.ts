@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
 import { useTestServers } from '@roomcast/test-support/test-servers';
-import { WebSocketService } from './websocket-service';
-import { WebSocketServer } from '../server';
+import { describe, expect, it } from 'vitest';
 import type { WebSocketServerOptions } from '../options';
+import { WebSocketServer } from '../server';
+import { WebSocketService } from './websocket-service';
 
 const start = useTestServers((options?: WebSocketServerOptions) => new WebSocketServer(options));
 

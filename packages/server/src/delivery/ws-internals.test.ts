@@ -1,12 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import { CloseCode, DEFAULT_LIMITS } from '@roomcast/protocol';
+import { recordingLogger } from '@roomcast/test-support/recording-logger';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as ws from 'ws';
 import { WebSocket, WebSocketServer as WsServer } from 'ws';
 import { Metrics } from '../metrics';
 import { Outbound } from './outbound';
 import { prepareFrame } from './prepared-frame';
-import { recordingLogger } from '@roomcast/test-support/recording-logger';
 import { detectWsInternals, wsInternals } from './ws-internals';
 
 vi.setConfig({ testTimeout: 60_000 });

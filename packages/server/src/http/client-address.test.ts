@@ -1,12 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import { type Authenticator, ErrorCode, RoomcastError } from '@roomcast/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createClientAddress, type TrustProxy } from './client-address';
 import { RawClient, upgradeRequest } from '@roomcast/test-support/raw-client';
 import { recordingLogger } from '@roomcast/test-support/recording-logger';
 import { useTestServers } from '@roomcast/test-support/test-servers';
-import { WebSocketServer } from '../server';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { WebSocketServerOptions } from '../options';
+import { WebSocketServer } from '../server';
+import { createClientAddress, type TrustProxy } from './client-address';
 
 const start = useTestServers((options?: WebSocketServerOptions) => new WebSocketServer(options));
 const raws: RawClient[] = [];

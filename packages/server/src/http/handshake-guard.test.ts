@@ -1,12 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Authenticator } from '@roomcast/protocol';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_HANDSHAKE } from '../options';
-import { WebSocketServer } from '../server';
 import { RawClient, upgradeRequest } from '@roomcast/test-support/raw-client';
 import { useTestServers } from '@roomcast/test-support/test-servers';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { WebSocketServerOptions } from '../options';
+import { DEFAULT_HANDSHAKE } from '../options';
+import { WebSocketServer } from '../server';
 
 const start = useTestServers((options?: WebSocketServerOptions) => new WebSocketServer(options));
 

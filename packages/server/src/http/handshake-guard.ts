@@ -2,11 +2,11 @@ import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Limits, Logger } from '@roomcast/protocol';
+import type { Metrics } from '../metrics';
+import type { HandshakeOptions } from '../options';
 import type { ClientAddress } from './client-address';
 import { ConnectionLimits, type Refusal } from './connection-limits';
 import { refuseSocket } from './http-refusal';
-import type { Metrics } from '../metrics';
-import type { HandshakeOptions } from '../options';
 
 export interface HandshakeGuardOptions {
   limits: ConnectionLimits;

@@ -114,7 +114,11 @@ export interface GatewayHooks {
 }
 
 /** The gateway for a server's resolved options: `ws` in `noServer` mode behind the handshake guard. */
-export function createHttpGateway(resolved: ResolvedOptions, metrics: Metrics, hooks: GatewayHooks): HttpGateway {
+export function createHttpGateway(
+  resolved: ResolvedOptions,
+  metrics: Metrics,
+  hooks: GatewayHooks,
+): HttpGateway {
   // noServer: the caller owns the HTTP server (node:http, Fastify, Express); ws only frames.
   const wss = new WsServer({
     noServer: true,

@@ -1,8 +1,8 @@
 import type { Logger } from '@roomcast/protocol';
-import { expect, it } from 'vitest';
 import { useTestServers } from '@roomcast/test-support/test-servers';
-import { WebSocketServer } from '../server';
+import { expect, it } from 'vitest';
 import type { WebSocketServerOptions } from '../options';
+import { WebSocketServer } from '../server';
 
 // Its own file: the warning is once per process (per test file under vitest's isolation).
 const start = useTestServers((options?: WebSocketServerOptions) => new WebSocketServer(options));

@@ -1,10 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Authenticator, AuthUser, Logger } from '@roomcast/protocol';
+import type { Metrics } from '../metrics';
 import type { HandshakeGuard } from './handshake-guard';
 import { refuseSocket } from './http-refusal';
 import { warnIgnoredToken } from './ignored-token';
-import type { Metrics } from '../metrics';
 
 export interface UpgradeGateDeps {
   path: string;

@@ -1,10 +1,10 @@
 import type { History, HistorySince } from '@roomcast/protocol';
 import { MemoryHistory } from '@roomcast/rooms';
-import { describe, expect, it, vi } from 'vitest';
 import type { TestClient } from '@roomcast/test-support/test-client';
 import { useTestServers } from '@roomcast/test-support/test-servers';
-import { WebSocketServer } from '../server';
+import { describe, expect, it, vi } from 'vitest';
 import type { WebSocketServerOptions } from '../options';
+import { WebSocketServer } from '../server';
 
 vi.setConfig({ testTimeout: 120_000 });
 

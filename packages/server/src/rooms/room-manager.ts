@@ -14,13 +14,13 @@ import {
   WebSocketRedisSubscriberEvent,
 } from '@roomcast/protocol';
 import { cleanUsername, isValidRoomName, type RoomSettings } from '@roomcast/rooms';
-import type { Broadcaster } from '../delivery/broadcaster';
 import type { Connection } from '../connection/connection';
-import type { ResolvedOptions } from '../options';
+import type { Broadcaster } from '../delivery/broadcaster';
 import type { Outbound } from '../delivery/outbound';
 import { type PreparedFrame, prepareFrame } from '../delivery/prepared-frame';
 import type { RecoveryGates } from '../delivery/recovery-gate';
 import type { RoomStreams } from '../delivery/room-streams';
+import type { ResolvedOptions } from '../options';
 import type { RoomMembers } from './room-members';
 
 export interface RoomManagerDeps {
@@ -94,7 +94,7 @@ export class RoomManager {
     const count = rewind === undefined ? 0 : offsetParam('rewind', rewind);
     const fromEpoch = epoch === undefined ? undefined : epochParam(epoch);
     const display = cleanUsername(username);
-    if (display !== null) client.username = display;
+    if (display !== null) client.named(display);
     const already = client.inRoom(roomName);
     if (!already && options.clientCanJoinMultipleRooms && client.roomCount >= options.maxRoomsPerClient) {
       throw new RoomcastError(

@@ -1,8 +1,8 @@
 import { ErrorCode } from '@roomcast/protocol';
-import { describe, expect, it } from 'vitest';
 import { useTestServers } from '@roomcast/test-support/test-servers';
-import { WebSocketServer } from '../server';
+import { describe, expect, it } from 'vitest';
 import type { WebSocketServerOptions } from '../options';
+import { WebSocketServer } from '../server';
 
 const start = useTestServers((options?: WebSocketServerOptions) => new WebSocketServer(options));
 

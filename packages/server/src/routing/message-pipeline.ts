@@ -15,7 +15,15 @@ import type { ServerEvents } from '../events';
 import type { Metrics } from '../metrics';
 import type { ResolvedOptions } from '../options';
 import type { WebSocketServer } from '../server';
-import { compose, type Middleware, type MiddlewareNext, type RouteMiddleware } from './middleware/compose';
+import {
+  type Composed,
+  compose,
+  isThenable,
+  type Middleware,
+  type MiddlewareNext,
+  passesThrough,
+  type RouteMiddleware,
+} from './middleware/compose';
 import { type PipelineContext, UNROUTED } from './middleware/pipeline-context';
 import { rateLimitMiddleware } from './middleware/rate-limit';
 import { requireLoginMiddleware } from './middleware/require-login';
@@ -45,11 +53,11 @@ type Step = Middleware<PipelineContext>;
  */
 export class MessagePipeline {
   readonly #deps: PipelineDeps;
-  readonly #front: (ctx: PipelineContext) => Promise<void>;
+  readonly #front: Composed<PipelineContext>;
   readonly #login: Step;
   readonly #global: RouteMiddleware[] = [];
   /** Each route's onion, composed at its first message (again after a `use`). */
-  readonly #chains = new Map<CompiledRoute, (ctx: PipelineContext) => Promise<void>>();
+  readonly #chains = new Map<CompiledRoute, Composed<PipelineContext>>();
 
   constructor(deps: PipelineDeps) {
     this.#deps = deps;
@@ -65,36 +73,49 @@ export class MessagePipeline {
   /** Adds middleware that runs for every route, built-in ones included, in the order added. */
   use(middleware: readonly RouteMiddleware[]): void {
     for (const fn of middleware) {
-      if (typeof fn !== 'function') throw new TypeError('server.use() takes middleware functions (ctx, next) => ...');
+      if (typeof fn !== 'function')
+        throw new TypeError('server.use() takes middleware functions (ctx, next) => ...');
     }
     this.#global.push(...middleware);
     this.#chains.clear();
   }
 
-  async handle(client: Connection, raw: RawData, isBinary: boolean): Promise<void> {
+  /** Resolves once the frame is answered; answers at once when nothing in its path waited. */
+  handle(client: Connection, raw: RawData, isBinary: boolean): void | Promise<void> {
     const { metrics } = this.#deps;
     const { limits } = this.#deps.resolved;
     metrics.messagesIn++;
     if (client.abusive) return;
-    client.lastActivity = Date.now();
+    client.touch(Date.now());
     const ctx = this.#context(client, decode(raw, { maxPayload: limits.maxPayload, binary: isBinary }));
     client.inFlight++;
+    let running: void | Promise<void>;
     try {
-      await this.#front(ctx);
-      // A request (with an id) always gets an answer, so the client's promise settles.
-      if (!ctx.silent && (ctx.response !== undefined || ctx.id !== undefined)) {
-        this.#send(client, replyFrame(ctx, ctx.response ?? null));
-      }
+      running = this.#front(ctx);
     } catch (error) {
-      this.#failed(ctx, error);
-    } finally {
-      client.inFlight--;
-      // Closed once the replies it is already owed are out.
-      if (client.abusive && client.inFlight === 0) client.ws.close(CloseCode.RATE_LIMIT_ABUSE, 'rate limit abuse');
+      return this.#settle(ctx, true, error);
     }
+    if (!running) return this.#settle(ctx, false, undefined);
+    return running.then(
+      () => this.#settle(ctx, false, undefined),
+      (error: unknown) => this.#settle(ctx, true, error),
+    );
   }
 
-  readonly #routeMessage: Step = (ctx: PipelineContext): Promise<void> => {
+  #settle(ctx: PipelineContext, failed: boolean, error: unknown): void {
+    const client = ctx.connection;
+    if (failed) this.#failed(ctx, error);
+    // A request (with an id) always gets an answer, so the client's promise settles.
+    else if (!ctx.silent && (ctx.response !== undefined || ctx.id !== undefined)) {
+      this.#send(client, replyFrame(ctx, ctx.response ?? null));
+    }
+    client.inFlight--;
+    // Closed once the replies it is already owed are out.
+    if (client.abusive && client.inFlight === 0)
+      client.ws.close(CloseCode.RATE_LIMIT_ABUSE, 'rate limit abuse');
+  }
+
+  readonly #routeMessage: Step = (ctx: PipelineContext): void | Promise<void> => {
     const route = this.#deps.router.get(ctx.type, ctx.action);
     if (!route) throw new RoomcastError(ErrorCode.UNKNOWN_ROUTE, `No route for ${ctx.type}.${ctx.action}`);
     ctx.route = route;
@@ -156,24 +177,35 @@ export class MessagePipeline {
 }
 
 /** A frame that could not be decoded is answered with why (its id echoed when it could be read). */
-function rejectMalformed(ctx: PipelineContext, next: MiddlewareNext): Promise<void> {
+const rejectMalformed = passesThrough(function rejectMalformed(
+  ctx: PipelineContext,
+  next: MiddlewareNext,
+): void | Promise<void> {
   const malformed = ctx.malformed;
   if (malformed) throw new RoomcastError(malformed.code, malformed.message);
   return next();
-}
+});
 
 /** `events.onMessage` for every valid frame within the rate limit, routed or not. */
 function messageEventMiddleware(events: ServerEvents): Step {
-  return function emitMessage(ctx, next) {
+  return passesThrough<Step>(function emitMessage(ctx, next) {
     events.onMessage?.({ ws: ctx.ws, clientId: ctx.clientId, data: ctx.frame });
     return next();
-  };
+  });
 }
 
 /** The innermost step: the route's handler, whose return value is the reply. */
 function handlerMiddleware(route: CompiledRoute): Step {
   const { handler } = route;
-  return async function callHandler(ctx) {
-    ctx.response = await handler(ctx.ws, ctx.clientId, ctx.data);
+  return function callHandler(ctx) {
+    const response = handler(ctx.ws, ctx.clientId, ctx.data);
+    // A synchronous handler is answered synchronously: no turn of the event loop in between.
+    if (!isThenable(response)) {
+      ctx.response = response;
+      return;
+    }
+    return response.then(value => {
+      ctx.response = value;
+    });
   };
 }

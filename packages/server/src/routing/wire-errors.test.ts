@@ -1,8 +1,9 @@
 import { CloseCode, ErrorCode } from '@roomcast/protocol';
-import { describe, expect, it } from 'vitest';
+import { RawClient } from '@roomcast/test-support/raw-client';
 import { useTestServers } from '@roomcast/test-support/test-servers';
-import { WebSocketServer } from '../server';
+import { describe, expect, it } from 'vitest';
 import type { WebSocketServerOptions } from '../options';
+import { WebSocketServer } from '../server';
 
 const start = useTestServers((options?: WebSocketServerOptions) => new WebSocketServer(options));
 
@@ -130,5 +131,39 @@ describe('one error guard', () => {
     expect(code).toBe(CloseCode.FORBIDDEN);
     expect(Buffer.byteLength(reason)).toBeLessThanOrEqual(123);
     expect(reason.startsWith('éé')).toBe(true);
+  });
+});
+
+describe('answers in order', () => {
+  // Regression: with the middleware onion, error frames went out a promise turn later, so frames
+  // that arrived in one TCP read were answered out of order (a later frame's broadcast first).
+  it('answers frames that arrive in one read in their order: bad frames, an unknown route, a broadcast', async () => {
+    const { server, url } = await start({
+      routes: [
+        {
+          type: 'demo',
+          action: 'shout',
+          handler: () => server.broadcastToAllClients({ data: { type: 'demo', action: 'shouted' } }),
+        },
+      ],
+    });
+    const client = await RawClient.upgrade(url);
+    client.socket.cork();
+    for (const text of [
+      'not json',
+      '{"type":"nope","action":"x","id":1}',
+      '{"type":"demo","action":"shout"}',
+    ]) {
+      client.sendText(text);
+    }
+    process.nextTick(() => client.socket.uncork());
+    await client.nextFrame(frame => frame.includes('"shouted"'));
+    const answers = client.frames().filter(frame => !frame.includes('"connected"'));
+    expect(answers.map(frame => JSON.parse(frame))).toEqual([
+      { type: 'error', action: 'message', error: { code: 'INVALID_MESSAGE', message: expect.any(String) } },
+      { type: 'nope', action: 'x', id: 1, error: { code: 'UNKNOWN_ROUTE', message: 'No route for nope.x' } },
+      { type: 'demo', action: 'shouted' },
+    ]);
+    client.destroy();
   });
 });

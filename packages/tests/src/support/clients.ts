@@ -2,8 +2,9 @@
  * Real `ws` clients for cross-node tests. `TestClient` (records every frame, waits for one) and
  * `until` come from the server's and the redis package's test support, by path.
  */
-import { afterEach } from 'vitest';
+
 import { TestClient, upgradeStatus } from '@roomcast/test-support/test-client';
+import { afterEach } from 'vitest';
 
 export { until } from '@roomcast/test-support/helpers';
 export { TestClient };

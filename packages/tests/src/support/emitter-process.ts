@@ -8,7 +8,7 @@
  *
  * `useEmitters()` kills what a test left running (by pid).
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Emitter, EmitterOptions } from '@roomcast/redis';
 import { afterEach } from 'vitest';
@@ -50,7 +50,9 @@ export async function startEmitter(options: EmitterProcessOptions): Promise<Emit
         else call?.reject(new Error(message.error));
       }
     });
-    void exited.then(() => reject(new Error('the emitter process exited before it was ready; is dist built?')));
+    void exited.then(() =>
+      reject(new Error('the emitter process exited before it was ready; is dist built?')),
+    );
   });
   void exited.then(() => {
     for (const call of pending.values()) call.reject(new Error('the emitter process exited'));
@@ -103,7 +105,10 @@ export function useEmitters(): typeof startEmitter {
 function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${TIMEOUT_MS} ms waiting for ${what}`)), TIMEOUT_MS);
+    timer = setTimeout(
+      () => reject(new Error(`timed out after ${TIMEOUT_MS} ms waiting for ${what}`)),
+      TIMEOUT_MS,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -2,12 +2,9 @@
  * The Redis a cross-node suite runs against: one `redis-server` or a 3-master Cluster, started on
  * free loopback ports by the redis package's test support and stopped by the suite.
  */
+
+import { type RedisProcess, startRedis, startRedisCluster } from '@roomcast/test-support/redis-process';
 import { Redis } from 'ioredis';
-import {
-  type RedisProcess,
-  startRedis,
-  startRedisCluster,
-} from '@roomcast/test-support/redis-process';
 import type { NodeConfig } from './roomcast-node';
 
 export interface RedisTarget {

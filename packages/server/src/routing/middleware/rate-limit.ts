@@ -1,6 +1,6 @@
 import { ErrorCode, type RateLimitOptions, RoomcastError } from '@roomcast/protocol';
 import type { Metrics } from '../../metrics';
-import type { Middleware } from './compose';
+import { type Middleware, passesThrough } from './compose';
 import type { PipelineContext } from './pipeline-context';
 import { RateLimiter } from './rate-limiter';
 
@@ -13,8 +13,11 @@ import { RateLimiter } from './rate-limiter';
  * @example
  * const steps = [rateLimitMiddleware({ perSecond: 100, burst: 200, abuseThreshold: 50 }, metrics)];
  */
-export function rateLimitMiddleware(options: RateLimitOptions, metrics: Metrics): Middleware<PipelineContext> {
-  return function rateLimit(ctx, next) {
+export function rateLimitMiddleware(
+  options: RateLimitOptions,
+  metrics: Metrics,
+): Middleware<PipelineContext> {
+  return passesThrough<Middleware<PipelineContext>>(function rateLimit(ctx, next) {
     const client = ctx.connection;
     const limiter = client.limiter ?? new RateLimiter(options);
     client.limiter = limiter;
@@ -27,5 +30,5 @@ export function rateLimitMiddleware(options: RateLimitOptions, metrics: Metrics)
     }
     metrics.rateLimited++;
     throw new RoomcastError(ErrorCode.RATE_LIMITED, 'Too many messages; slow down');
-  };
+  });
 }

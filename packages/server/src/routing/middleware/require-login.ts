@@ -1,5 +1,5 @@
 import { type Authenticator, ErrorCode, RoomcastError, SystemRoute } from '@roomcast/protocol';
-import type { Middleware } from './compose';
+import { type Middleware, passesThrough } from './compose';
 import type { PipelineContext } from './pipeline-context';
 
 /**
@@ -10,13 +10,15 @@ import type { PipelineContext } from './pipeline-context';
  * @example
  * const gate = requireLoginMiddleware(authenticator);
  */
-export function requireLoginMiddleware(authenticator: Authenticator | undefined): Middleware<PipelineContext> {
+export function requireLoginMiddleware(
+  authenticator: Authenticator | undefined,
+): Middleware<PipelineContext> {
   const { type, action } = SystemRoute.authLogin;
   const required = authenticator?.required === true;
-  return function requireLogin(ctx, next) {
+  return passesThrough<Middleware<PipelineContext>>(function requireLogin(ctx, next) {
     if (required && ctx.client.user === undefined && !(ctx.type === type && ctx.action === action)) {
       throw new RoomcastError(ErrorCode.UNAUTHORIZED, 'Send auth.login with a token first');
     }
     return next();
-  };
+  });
 }

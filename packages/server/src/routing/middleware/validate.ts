@@ -3,9 +3,16 @@ import {
   type ErrorIssue,
   RoomcastError,
   type StandardSchemaIssue,
+  type StandardSchemaResult,
   type StandardSchemaV1,
 } from '@roomcast/protocol';
-import type { RouteMiddleware } from './compose';
+import {
+  isThenable,
+  type MiddlewareContext,
+  type MiddlewareNext,
+  passesThrough,
+  type RouteMiddleware,
+} from './compose';
 
 /**
  * A route's `schema` (any Standard Schema: zod, valibot, arktype) as the innermost middleware:
@@ -16,12 +23,22 @@ import type { RouteMiddleware } from './compose';
  * const validate = validationMiddleware(z.object({ text: z.string() }));
  */
 export function validationMiddleware(schema: StandardSchemaV1): RouteMiddleware {
-  return async function validateData(ctx, next) {
-    const result = await schema['~standard'].validate(ctx.data);
-    if (result.issues) throw invalid(result.issues);
-    ctx.data = result.value;
-    await next();
-  };
+  return passesThrough<RouteMiddleware>(function validateData(ctx, next) {
+    const result = schema['~standard'].validate(ctx.data);
+    // Most validators (zod among them) answer synchronously: no promise turn for them.
+    if (isThenable(result)) return result.then(checked => passOn(checked, ctx, next));
+    return passOn(result, ctx, next);
+  });
+}
+
+function passOn(
+  result: StandardSchemaResult<unknown>,
+  ctx: MiddlewareContext,
+  next: MiddlewareNext,
+): Promise<void> {
+  if (result.issues) throw invalid(result.issues);
+  ctx.data = result.value;
+  return next();
 }
 
 function invalid(found: readonly StandardSchemaIssue[]): RoomcastError {
