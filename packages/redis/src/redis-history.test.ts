@@ -37,7 +37,7 @@ describe('RedisHistory', () => {
     const base = 'roomcast:layout:history:{roomcast:layout:room:r}:';
     const stream = (await client.xrange(`${base}stream`, '-', '+')) as [string, string[]][];
     expect(stream.map(([id]) => id)).toEqual(['0-3', '0-4', '0-5']);
-    expect(stream[0]?.[1]).toEqual(['f', message('r', 'm3').frame]);
+    expect(stream[0]?.[1]).toEqual(['f', message('r', 'm3').frame, 'i', 'm3']);
     const meta = await client.hgetall(`${base}meta`);
     expect(meta.offset).toBe('5');
     expect(await client.get(`${base}id:m1`)).toBe(`1:${meta.epoch}`);

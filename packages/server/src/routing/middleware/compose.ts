@@ -61,7 +61,7 @@ const THROUGH = new WeakSet<object>();
  * `next()` turns a synchronous throw into a rejected promise, so `next().catch(...)` works too.
  */
 export function passesThrough<M extends Middleware<never>>(step: M): M {
-  void THROUGH;
+  THROUGH.add(step);
   return step;
 }
 
@@ -97,7 +97,7 @@ export function compose<C>(middleware: readonly Middleware<C>[]): Composed<C> {
       const fn = chain[index];
       if (fn === undefined) return undefined;
       const next = THROUGH.has(fn) ? () => dispatch(index + 1) ?? DONE : () => settled(dispatch, index + 1);
-      const result = Promise.resolve().then(() => fn(ctx, next));
+      const result = fn(ctx, next);
       // `return next()` of a rest that was synchronous hands DONE back: still synchronous.
       return result === DONE || !isThenable(result) ? undefined : result;
     };
