@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Authenticator, ErrorCode, RoomcastError } from '@roomcast/protocol';
-// biome-ignore lint/style/noRestrictedImports: tests only (devDependency); package code never imports the server.
 import { type RoutesOf, route, WebSocketServer, type WebSocketServerOptions } from '@roomcast/server';
 import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { WebSocketServer as RawWebSocketServer } from 'ws';

@@ -1,4 +1,15 @@
-// Node entry: everything ./browser exports, with `ws` as the WebSocket when the runtime has none.
-// The names below shadow the browser ones of the `export *`.
-export * from './browser';
+// Node entry: the browser entry's names, with `ws` as the WebSocket when the runtime has none
+// (createClient, RoomcastClient and WebSocketClient come from ./node).
+export type { ClientStats, JoinRoomOptions } from './client';
+export type { ClientEvents, MessageHandler, Unsubscribe } from './emitter';
+export type {
+  WebSocketClientControllerClass,
+  WebSocketClientEvents,
+  WebSocketClientProps,
+  WebSocketClientRoute,
+} from './guide-client';
+export { WebSocketClientBaseController } from './guide-client';
 export { createClient, RoomcastClient, WebSocketClient } from './node';
+export type { ClientOptions, ReconnectOptions, WebSocketConstructor, WebSocketLike } from './options';
+export { backoffDelay, DEFAULT_CLIENT_OPTIONS, DEFAULT_RECONNECT } from './options';
+export type { RouteAction, RouteData, RouteResponse, RouteType } from './typed-routes';

@@ -1,5 +1,4 @@
 import { ErrorCode, RoomcastError } from '@roomcast/protocol';
-// biome-ignore lint/style/noRestrictedImports: tests only (devDependency); package code never imports the server.
 import { WebSocketServer } from '@roomcast/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient, type RoomcastClient } from './index';

@@ -1,7 +1,36 @@
-// The umbrella: every public name of the server-side packages, plus WebApplication. `export *`
-// of two packages with the same name is a compile error (TS2308), so collisions cannot slip in.
-export * from '@roomcast/auth';
-// The client, by name (`roomcast/client` has the same names for browser bundles).
+// The umbrella: an app's whole surface, by name, from the packages it wires together, plus
+// WebApplication. Names for writing a new transport or store (bus frames, Lua-facing helpers)
+// stay in their own packages; `roomcast/client` is the browser-safe part.
+
+// ---- auth ----
+export type {
+  ClaimRoomPolicyOptions,
+  JwtAlgorithm,
+  JwtAuthenticatorOptions,
+  KeyInput,
+  PolicyClient,
+  PolicyJoinRequest,
+  RoomMatch,
+  RoomPolicy,
+  SignTokenOptions,
+  UserRoomPolicyOptions,
+} from '@roomcast/auth';
+export {
+  AuthFailure,
+  claimRoomPolicy,
+  composePolicies,
+  createJwtAuthenticator,
+  DEFAULT_CLAIM_ROOM_POLICY_OPTIONS,
+  DEFAULT_JWT_OPTIONS,
+  DEFAULT_SIGN_OPTIONS,
+  JWT_ALGORITHMS,
+  MIN_HMAC_SECRET_BYTES,
+  signToken,
+  tokenFingerprint,
+  userRoomPolicy,
+  WEAK_SECRET_CODE,
+} from '@roomcast/auth';
+// ---- client (the same names as `roomcast/client`) ----
 export type {
   ClientEvents,
   ClientOptions,
@@ -30,14 +59,172 @@ export {
   WebSocketClient,
   WebSocketClientBaseController,
 } from '@roomcast/client';
-export * from '@roomcast/protocol';
-// By name as well: publishing from a process without sockets is the umbrella's story too (SPEC 8).
-export type { Emitter, EmitterOptions } from '@roomcast/redis';
-export * from '@roomcast/redis';
-export { createBusEmitter, createEmitter } from '@roomcast/redis';
-export * from '@roomcast/rooms';
-export * from '@roomcast/server';
-export * from '@roomcast/subscribers';
+// ---- protocol: the wire, the errors and the contracts an app may implement ----
+export type {
+  Authenticator,
+  AuthUser,
+  Bus,
+  BusListener,
+  BusStats,
+  BusTransport,
+  ClientFrame,
+  ErrorBody,
+  ErrorIssue,
+  History,
+  HistoryEntry,
+  HistoryOptions,
+  JoinRoomData,
+  JoinRoomReply,
+  LeaveRoomReply,
+  Limits,
+  Logger,
+  MemoryBusOptions,
+  PresenceFrame,
+  PresenceMember,
+  RateLimitOptions,
+  RequestId,
+  RoomcastErrorOptions,
+  RoomInterruptedFrame,
+  RoomMember,
+  RoomNotRecoveredFrame,
+  RoomStore,
+  RouteContract,
+  RouteMap,
+  ServerFrame,
+  StandardSchemaV1,
+  StreamPosition,
+  TransportBusOptions,
+  TransportSink,
+  UserId,
+} from '@roomcast/protocol';
+export {
+  CloseCode,
+  DEFAULT_LIMITS,
+  ErrorCode,
+  isRoomcastError,
+  MemoryBus,
+  RoomcastError,
+  sameUserId,
+  silentLogger,
+  TransportBus,
+  WebSocketRedisSubscriberEvent,
+} from '@roomcast/protocol';
+// ---- redis ----
+export type {
+  BusEmitterOptions,
+  ConnectRedisOptions,
+  EmitToRoomOptions,
+  EmitToUsersOptions,
+  EmittedRoomMessage,
+  Emitter,
+  EmitterOptions,
+  RedisBusOptions,
+  RedisBusStats,
+  RedisClient,
+  RedisClusterConnection,
+  RedisClusterNode,
+  RedisConnection,
+  RedisConnections,
+  RedisHistoryOptions,
+  RedisRoomStoreOptions,
+  RedisUrlConnection,
+} from '@roomcast/redis';
+export {
+  connectRedis,
+  createBusEmitter,
+  createEmitter,
+  DEFAULT_CONNECT_REDIS_OPTIONS,
+  DEFAULT_REDIS_BUS_OPTIONS,
+  DEFAULT_REDIS_HISTORY_OPTIONS,
+  DEFAULT_REDIS_ROOM_STORE_OPTIONS,
+  RedisBus,
+  RedisHistory,
+  RedisRoomStore,
+} from '@roomcast/redis';
+// ---- rooms ----
+export type { MemoryHistoryOptions, RoomPattern, RoomSettings } from '@roomcast/rooms';
+export { MemoryHistory, MemoryRoomStore } from '@roomcast/rooms';
+// ---- server ----
+export type {
+  Broadcaster,
+  BroadcastPredicate,
+  BroadcastToAllOptions,
+  BroadcastToClientOptions,
+  BroadcastToRoomOptions,
+  BroadcastToUsersOptions,
+  ClientManager,
+  ConnectedClient,
+  ControllerClass,
+  HandshakeOptions,
+  Health,
+  HeartbeatOptions,
+  InactiveClientsOptions,
+  JoinRequest,
+  ListenOptions,
+  MiddlewareContext,
+  MiddlewareNext,
+  PredicateTarget,
+  RoomOptions,
+  RouteDefinition,
+  RouteHandler,
+  RouteInfo,
+  RouteMiddleware,
+  RoutesOf,
+  ServerEvents,
+  SubscriberHandlersOptions,
+  TrustProxy,
+  TypedRoute,
+  WebSocketServerOptions,
+  WebSocketServiceOptions,
+} from '@roomcast/server';
+export {
+  DEFAULT_HANDSHAKE,
+  DEFAULT_HEARTBEAT,
+  DEFAULT_ROOM_OPTIONS,
+  route,
+  WebSocketServer,
+  WebSocketServerBaseController,
+  WebSocketService,
+} from '@roomcast/server';
+// ---- subscribers ----
+export type {
+  AnyWebSocketSubscriberConfig,
+  AnyWebSocketSubscriberDefinition,
+  ContextHandler,
+  MessagePredicate,
+  SubscriberClientView,
+  SubscriberContextExtras,
+  SubscriberContextLike,
+  SubscriberDescription,
+  SubscriberMatcher,
+  SubscriberMessage,
+  SubscriberPredicate,
+  SubscriberServer,
+  SubscriberValue,
+  WebSocketSubscriberConfig,
+  WebSocketSubscriberContext,
+  WebSocketSubscriberDefinition,
+  WebSocketSubscriberHandler,
+  WebSocketSubscriberMiddleware,
+} from '@roomcast/subscribers';
+export {
+  composeHandlers,
+  defineWebSocketSubscriber,
+  isWebSocketSubscriberDefinition,
+  loadSubscribersFromDirectory,
+  loggingMiddleware,
+  matchByProperty,
+  matchByPropertyPredicate,
+  rateLimitMiddleware,
+  timingMiddleware,
+  withErrorHandler,
+  withFilter,
+  withLogging,
+  withRateLimit,
+  withRetry,
+  withValidation,
+} from '@roomcast/subscribers';
+// ---- this package ----
 export type { WebSocketClientConfig } from './client-config';
 export type { ApiConfig } from './http-api/api-options';
 export { DEFAULT_API_OPTIONS, MIN_API_KEY_LENGTH } from './http-api/api-options';

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CompactMultimap } from './compact-multimap';
 import { MemoryHistory } from './memory-history';
 import { MemoryRoomStore } from './memory-room-store';
-import { RoomIndex } from './room-index';
 import { cleanUsername, isValidRoomName } from './room-name';
 import { createRoomSettings } from './room-settings';
 
@@ -46,28 +44,6 @@ describe('createRoomSettings', () => {
   it('throws a TypeError for a bad history or match', () => {
     expect(() => createRoomSettings([{ match: 'a', history: { size: 0, ttlMs: 1 } }])).toThrow(TypeError);
     expect(() => createRoomSettings([{ match: '' }])).toThrow(TypeError);
-  });
-});
-
-describe('RoomIndex', () => {
-  it('reports the first and last local member of a room', () => {
-    const index = new RoomIndex();
-    expect(index.add('r', 'c1')).toEqual({ added: true, firstInRoom: true });
-    expect(index.add('r', 'c2')).toEqual({ added: true, firstInRoom: false });
-    expect(index.add('r', 'c2')).toEqual({ added: false, firstInRoom: false });
-    expect([...index.clientsOf('r')]).toEqual(['c1', 'c2']);
-    expect(index.remove('r', 'c1')).toEqual({ removed: true, lastInRoom: false });
-    expect(index.remove('r', 'c1')).toEqual({ removed: false, lastInRoom: false });
-    expect(index.remove('r', 'c2')).toEqual({ removed: true, lastInRoom: true });
-    expect(index.rooms.has('r')).toBe(false);
-    expect(index.roomsOf('c2').size).toBe(0);
-  });
-  it('knows the rooms of a client', () => {
-    const index = new RoomIndex();
-    index.add('a', 'c1');
-    index.add('b', 'c1');
-    expect([...index.roomsOf('c1')]).toEqual(['a', 'b']);
-    expect(index.size).toBe(2);
   });
 });
 
@@ -125,41 +101,5 @@ describe('MemoryHistory', () => {
   it('refuses misused options with a TypeError that says what to do', () => {
     expect(() => new MemoryHistory({ metaTtlMs: 0 })).toThrow(/metaTtlMs must be a positive/);
     expect(() => new MemoryHistory({ idempotencyTtlMs: 1.5 })).toThrow(/idempotencyTtlMs must be a positive/);
-  });
-});
-
-describe('CompactMultimap', () => {
-  it('keeps a set of values per key, one value or many, and forgets empty keys', () => {
-    const map = new CompactMultimap<string, string>();
-    expect(map.add('u', 'a')).toBe(true);
-    expect(map.add('u', 'a')).toBe(false);
-    expect([...map.get('u')]).toEqual(['a']);
-    expect(map.add('u', 'b')).toBe(true);
-    expect(map.add('u', 'c')).toBe(true);
-    expect(map.add('u', 'b')).toBe(false);
-    expect([...map.get('u')]).toEqual(['a', 'b', 'c']);
-    expect(map.has('u', 'b')).toBe(true);
-    expect(map.delete('u', 'b')).toBe(true);
-    expect(map.delete('u', 'b')).toBe(false);
-    expect(map.delete('u', 'a')).toBe(true);
-    expect([...map.get('u')]).toEqual(['c']);
-    expect(map.has('u', 'a')).toBe(false);
-    expect(map.delete('u', 'x')).toBe(false);
-    expect(map.delete('u', 'c')).toBe(true);
-    expect(map.get('u').size).toBe(0);
-    expect(map.has('u', 'c')).toBe(false);
-    expect(map.delete('nobody', 'c')).toBe(false);
-  });
-
-  it('hands out snapshots: changing the map while iterating them is safe', () => {
-    const map = new CompactMultimap<number, string>();
-    for (const value of ['a', 'b', 'c']) map.add(1, value);
-    const seen: string[] = [];
-    for (const value of map.get(1)) {
-      seen.push(value);
-      map.delete(1, value);
-    }
-    expect(seen).toEqual(['a', 'b', 'c']);
-    expect(map.get(1).size).toBe(0);
   });
 });

@@ -1,12 +1,12 @@
-export { ClientManager } from './connection/client-manager';
+export type { ClientManager } from './connection/client-registry';
 export type { ConnectedClient } from './connection/connection';
 export type {
+  Broadcaster,
   BroadcastToAllOptions,
   BroadcastToClientOptions,
   BroadcastToRoomOptions,
   BroadcastToUsersOptions,
 } from './delivery/broadcaster';
-export { Broadcaster } from './delivery/broadcaster';
 export type { BroadcastPredicate, PredicateTarget } from './delivery/local-delivery';
 export type { WebSocketServiceOptions } from './delivery/websocket-service';
 export { WebSocketService } from './delivery/websocket-service';
@@ -30,7 +30,6 @@ export {
   DEFAULT_ROOM_OPTIONS,
   WEBSOCKET_SERVER_OPTION_KEYS,
 } from './options';
-export { RoomManager } from './rooms/room-manager';
 export { WebSocketServerBaseController } from './routing/base-controller';
 export type {
   MiddlewareContext,

@@ -12,7 +12,7 @@ import {
 } from '@roomcast/protocol';
 import type { RoomPattern } from '@roomcast/rooms';
 import type { WebSocketSubscriberConfig, WebSocketSubscriberDefinition } from '@roomcast/subscribers';
-import type { ConnectedClient } from './connection/client-manager';
+import type { ConnectedClient } from './connection/client-registry';
 import type { ServerEvents } from './events';
 import { type ClientAddress, createClientAddress, type TrustProxy } from './http/client-address';
 import type { RouteDefinition } from './routing/routes';

@@ -5,7 +5,7 @@ import { type Bus, CloseCode, type RoomMember, type UserId } from '@roomcast/pro
 import { MemoryHistory, MemoryRoomStore } from '@roomcast/rooms';
 import { SubscriberDispatcher } from '@roomcast/subscribers';
 import type { WebSocket } from 'ws';
-import { ClientManager } from './connection/client-manager';
+import { type ClientManager, ClientRegistry } from './connection/client-registry';
 import { Connections } from './connection/connections';
 import type * as Broadcasts from './delivery/broadcaster';
 import type { Broadcaster } from './delivery/broadcaster';
@@ -39,8 +39,9 @@ type JoinRoomCall = { ws: WebSocket; roomName: string; username?: string; [key: 
  */
 export class WebSocketServer {
   readonly nodeId: string;
-  readonly clientManager = new ClientManager();
-  readonly roomManager: RoomManager;
+  readonly #clients = new ClientRegistry();
+  /** This node's clients, as the guide reads and annotates them. */
+  readonly clientManager: ClientManager = this.#clients;
   /** The same broadcast calls for this node's clients only (what subscriber handlers get). */
   readonly local: Broadcaster;
   readonly #cluster: Broadcaster;
@@ -50,6 +51,7 @@ export class WebSocketServer {
   readonly #connections: Connections;
   readonly #gateway: HttpGateway;
   readonly #lifecycle: Lifecycle;
+  readonly #rooms: RoomManager;
 
   constructor(options: WebSocketServerOptions = {}) {
     const resolved = resolveOptions(options);
@@ -57,7 +59,7 @@ export class WebSocketServer {
     const { authenticator, events = {} } = options;
     const bus = options.bus ?? new MemoryBus({ logger });
     const history = options.history ?? new MemoryHistory();
-    const [clients, members, metrics] = [this.clientManager, new RoomMembers(), this.#metrics];
+    const [clients, members, metrics] = [this.#clients, new RoomMembers(), this.#metrics];
     const nodeId = options.nodeId ?? randomUUID();
     const core = { nodeId, bus, history, clients, members, resolved, metrics, logger, authenticator, events };
     // Made in the order they need each other; the callbacks reach parts made later.
@@ -85,12 +87,12 @@ export class WebSocketServer {
     const ownedHistory = options.history ? undefined : history;
     const started = { server: this, options, router, subscribers, rooms, ownedHistory, connections };
     this.#lifecycle = new Lifecycle({ ...parts, ...started, gateway: this.#gateway });
-    [this.roomManager, this.#connections] = [rooms, connections];
+    [this.#rooms, this.#connections] = [rooms, connections];
   }
 
   /** The guide's `server.rooms`: room name -> Set of this node's client ids. */
   get rooms(): ReadonlyMap<string, ReadonlySet<string>> {
-    return this.roomManager.rooms;
+    return this.#rooms.rooms;
   }
 
   /** Shares a port with an existing HTTP server; resolves when upgrades are accepted. */
@@ -148,21 +150,21 @@ export class WebSocketServer {
 
   /** Server-side join (the guide's `joinRoom({ ws, roomName, username })`); userId comes from auth only. */
   joinRoom({ ws, roomName, username }: JoinRoomCall) {
-    return this.roomManager.join({ client: this.#connections.clientOf(ws), roomName, username });
+    return this.#rooms.join({ client: this.#connections.clientOf(ws), roomName, username });
   }
 
   leaveRoom({ ws, roomName }: { ws: WebSocket; roomName: string }) {
-    return this.roomManager.leave({ client: this.#connections.clientOf(ws), roomName });
+    return this.#rooms.leave({ client: this.#connections.clientOf(ws), roomName });
   }
 
   /** Members of a room on every node. */
   getRoomMembers(roomName: string): Promise<RoomMember[]> {
-    return this.roomManager.getRoomMembers(roomName);
+    return this.#rooms.getRoomMembers(roomName);
   }
 
   /** Rooms with members on any node. */
   getRooms(): Promise<string[]> {
-    return this.roomManager.getRooms();
+    return this.#rooms.getRooms();
   }
 
   /** Closes a client wherever it is connected. */
@@ -176,7 +178,7 @@ export class WebSocketServer {
   }
 
   getHealth(): Health {
-    const [activeConnections, rooms] = [this.clientManager.size, this.roomManager.rooms.size];
+    const [activeConnections, rooms] = [this.clientManager.size, this.#rooms.rooms.size];
     const state = { nodeId: this.nodeId, bus: this.#bus, activeConnections, rooms };
     return healthOf(this.#metrics, { ...state, stopping: this.#lifecycle.stopping });
   }

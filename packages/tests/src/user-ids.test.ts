@@ -69,9 +69,16 @@ it('reaches a user whose token says sub: "123" with userIds: [123], here and acr
     data: { type: 'test', action: 'users', data: 'str' },
   });
   b.websocket.server.broadcastToUsers({ userIds: [789], data: { type: 'test', action: 'users', data: 'b' } });
-  // A barrier per socket: everything sent before it has arrived.
-  a.websocket.server.broadcastToAllClients({ data: { type: 'test', action: 'fence', data: 'end' } });
-  await Promise.all([alice, bob, carol, dave].map(client => client.next(isTest('end'))));
+  // A barrier per socket and sending node: everything either node sent before it has arrived
+  // (one node's messages keep their order on the bus; the two nodes' do not share one).
+  for (const [node, id] of [
+    [a, 'end-a'],
+    [b, 'end-b'],
+  ] as const)
+    node.websocket.server.broadcastToAllClients({ data: { type: 'test', action: 'fence', data: id } });
+  const fenced = (client: TestClient) =>
+    Promise.all([client.next(isTest('end-a')), client.next(isTest('end-b'))]);
+  await Promise.all([alice, bob, carol, dave].map(fenced));
 
   const got = (client: TestClient) => client.received('test', 'users').map(frame => frame.data);
   expect(got(alice)).toEqual(['guide']);

@@ -7,11 +7,11 @@ import {
   sameUserId,
 } from '@roomcast/protocol';
 import type { Router } from '../routing/router';
-import { type ClientManager, clientOf } from './client-manager';
+import { type ClientRegistry, clientOf } from './client-registry';
 import type { Connection } from './connection';
 
 export interface AuthRouteDeps {
-  clients: ClientManager;
+  clients: ClientRegistry;
   authenticator: Authenticator | undefined;
   /** Makes a verified user the client's identity (timers, frames, index). */
   signIn: (client: Connection, user: AuthUser) => void;

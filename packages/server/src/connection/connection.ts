@@ -179,7 +179,7 @@ export class Connection implements ConnectedClient {
 
   /**
    * The guide's fields have no setters (an app's `client.user = ...` throws): the server changes
-   * them here. Only `ClientManager.setUser` calls `signedIn`, so the user index follows.
+   * them here. Only `ClientRegistry.setUser` calls `signedIn`, so the user index follows.
    */
   signedIn(user: AuthUser | undefined): void {
     this.#user = user;

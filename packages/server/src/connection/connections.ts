@@ -17,14 +17,14 @@ import type { ServerEvents } from '../events';
 import type { Metrics } from '../metrics';
 import type { RoomManager } from '../rooms/room-manager';
 import type { MessagePipeline } from '../routing/message-pipeline';
-import type { ClientManager } from './client-manager';
+import type { ClientRegistry } from './client-registry';
 import { Connection } from './connection';
 import { closeAll, Disconnects } from './disconnects';
 import { Heartbeat } from './heartbeat';
 
 export interface ConnectionsDeps {
   nodeId: string;
-  clients: ClientManager;
+  clients: ClientRegistry;
   pipeline: MessagePipeline;
   rooms: RoomManager;
   outbound: Outbound;

@@ -1,7 +1,7 @@
 import { CloseCode, type Logger } from '@roomcast/protocol';
 import type { WebSocket } from 'ws';
 import type { HeartbeatOptions, InactiveClientsOptions } from '../options';
-import type { ClientManager } from './client-manager';
+import type { ClientRegistry } from './client-registry';
 
 /**
  * One timer for all clients (not one per socket): pings every `intervalMs` and terminates the
@@ -10,13 +10,13 @@ import type { ClientManager } from './client-manager';
  * The last pong is kept on each client's record.
  */
 export class Heartbeat {
-  readonly #clients: ClientManager;
+  readonly #clients: ClientRegistry;
   readonly #logger: Logger;
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #onPong: (this: WebSocket) => void;
   #stopped = false;
 
-  constructor(clients: ClientManager, logger: Logger) {
+  constructor(clients: ClientRegistry, logger: Logger) {
     this.#clients = clients;
     this.#logger = logger;
     // One listener for every socket (`this` is the socket), not a closure per connection.

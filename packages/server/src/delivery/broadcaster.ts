@@ -44,13 +44,30 @@ export interface BroadcasterDeps {
   logger: Logger;
 }
 
+/** The guide's broadcast calls, as `server.local` and a subscriber's `webSocketServer` offer them. */
+export interface Broadcaster {
+  broadcastToAllClients(options: BroadcastToAllOptions): void;
+  /** Resolves once a durable message is appended (or after `rooms.maxLiveDelayMs`). */
+  broadcastToRoom(options: BroadcastToRoomOptions): Promise<void>;
+  broadcastToUsers(options: BroadcastToUsersOptions): void;
+  broadcastToClient(options: BroadcastToClientOptions): void;
+  /** Sends to exactly these clients, wherever they are connected. */
+  broadcastToClients(clientIds: string[], data: unknown): void;
+  /** Every client on every node (in the local scope: of this node). */
+  sendMessageToAll(options: { data: unknown }): void;
+  /** Reaches `Custom` subscribers on every node. */
+  sendCustomMessage(options: { data: unknown }): void;
+  /** Publishes to subscribers of `channel` on every node (in the local scope: this one). */
+  publish(channel: string, message: unknown): void;
+}
+
 /**
  * The guide's broadcast calls. `scope: 'cluster'` (the server itself) reaches every target on
  * every node: it delivers here at once and publishes one pre-serialized frame on the bus, which
  * other nodes write out without parsing. `scope: 'local'` (`server.local`, and the server inside
  * subscriber handlers, which run on every node) reaches this node's clients only.
  */
-export class Broadcaster {
+export class ScopedBroadcaster implements Broadcaster {
   readonly #deps: BroadcasterDeps;
   readonly #cluster: boolean;
 

@@ -1,11 +1,11 @@
 import type { Bus, BusListener, History } from '@roomcast/protocol';
 import { createRoomSettings, type RoomSettings } from '@roomcast/rooms';
 import type { WebSocket } from 'ws';
-import type { ClientManager } from '../connection/client-manager';
+import type { ClientRegistry } from '../connection/client-registry';
 import type { Metrics } from '../metrics';
 import type { ResolvedOptions } from '../options';
 import type { RoomMembers } from '../rooms/room-members';
-import { Broadcaster } from './broadcaster';
+import { type Broadcaster, ScopedBroadcaster } from './broadcaster';
 import { createBusReceiver } from './bus-receiver';
 import { DurablePublisher } from './durable-publisher';
 import { LocalDelivery } from './local-delivery';
@@ -20,7 +20,7 @@ export interface DeliveryDeps {
   nodeId: string;
   bus: Bus;
   history: History;
-  clients: ClientManager;
+  clients: ClientRegistry;
   members: RoomMembers;
   resolved: Pick<ResolvedOptions, 'limits' | 'logger' | 'rooms'>;
   metrics: Metrics;
@@ -90,8 +90,8 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     gates,
     streams,
     durable,
-    cluster: new Broadcaster(scope, 'cluster'),
-    localScope: new Broadcaster(scope, 'local'),
+    cluster: new ScopedBroadcaster(scope, 'cluster'),
+    localScope: new ScopedBroadcaster(scope, 'local'),
     receiver,
     roomSettings,
   };

@@ -1,6 +1,6 @@
 import { type UserId, userIdKey } from '@roomcast/protocol';
 import type { WebSocket } from 'ws';
-import type { ClientManager } from '../connection/client-manager';
+import type { ClientRegistry } from '../connection/client-registry';
 import type { ConnectedClient, Connection } from '../connection/connection';
 import type { RoomMembers } from '../rooms/room-members';
 import type { Outbound } from './outbound';
@@ -24,12 +24,12 @@ export interface Filter {
 
 /** Writes one prepared frame to the matching clients of this node. Returns how many got it. */
 export class LocalDelivery {
-  readonly #clients: ClientManager;
+  readonly #clients: ClientRegistry;
   readonly #rooms: RoomMembers;
   readonly #outbound: Outbound;
   readonly #gates: RecoveryGates;
 
-  constructor(clients: ClientManager, rooms: RoomMembers, outbound: Outbound, gates: RecoveryGates) {
+  constructor(clients: ClientRegistry, rooms: RoomMembers, outbound: Outbound, gates: RecoveryGates) {
     this.#clients = clients;
     this.#rooms = rooms;
     this.#outbound = outbound;

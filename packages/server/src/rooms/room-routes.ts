@@ -1,10 +1,10 @@
 import { ErrorCode, type JoinRoomData, RoomcastError, SystemRoute } from '@roomcast/protocol';
-import { type ClientManager, clientOf } from '../connection/client-manager';
+import { type ClientRegistry, clientOf } from '../connection/client-registry';
 import type { Router } from '../routing/router';
 import type { RoomManager } from './room-manager';
 
 export interface RoomRouteDeps {
-  clients: ClientManager;
+  clients: ClientRegistry;
   rooms: RoomManager;
 }
 

@@ -1,16 +1,34 @@
 import { type AuthUser, ErrorCode, RoomcastError, type UserId, userIdKey } from '@roomcast/protocol';
-import { CompactMultimap } from '@roomcast/rooms';
 import type { WebSocket } from 'ws';
+import { CompactMultimap } from './compact-multimap';
 import type { ConnectedClient, Connection } from './connection';
 
 export type { ConnectedClient } from './connection';
+
+/**
+ * `server.clientManager`: this node's clients, as the guide reads and annotates them. The record
+ * behind each is the server's; this view cannot change who a client is or which rooms it is in.
+ */
+export interface ClientManager {
+  getClient(query: { clientId: string }): ConnectedClient | undefined;
+  getClients(): IterableIterator<ConnectedClient>;
+  /** The clients of one user on this node (a snapshot); `123` and `'123'` are one user. */
+  getClientIdsOfUser(userId: UserId): ReadonlySet<string>;
+  /**
+   * Stores app metadata on a client (`client[key]`). False when the client is not on this node.
+   * @example server.clientManager.updateClient({ clientId, key: 'preferences', data: { theme: 'dark' } });
+   */
+  updateClient(update: { clientId: string; key: string; data: unknown }): boolean;
+  /** How many clients this node has. */
+  readonly size: number;
+}
 
 /**
  * Every client of this node, by clientId, by socket and by userId (a user may have several tabs),
  * so lookups never scan every socket. User ids are indexed by their string form: `123` finds the
  * client whose token said `sub: "123"`.
  */
-export class ClientManager {
+export class ClientRegistry implements ClientManager {
   readonly #clients = new Map<string, Connection>();
   readonly #bySocket = new WeakMap<WebSocket, Connection>();
   readonly #byUser = new CompactMultimap<string, string>();
@@ -92,7 +110,7 @@ export class ClientManager {
 }
 
 /** The record of the client a built-in route runs for; it is gone if it disconnected meanwhile. */
-export function clientOf(clients: ClientManager, clientId: string): Connection {
+export function clientOf(clients: ClientRegistry, clientId: string): Connection {
   const client = clients.connection(clientId);
   if (!client) throw new RoomcastError(ErrorCode.INTERNAL_ERROR, 'Client is gone');
   return client;
