@@ -2,7 +2,7 @@
  * `pnpm bench`: every scenario, every system, in this one run on this one machine, then the
  * tables and the targets. Full sizes rewrite the results section of BENCHMARKS.md.
  *
- *   node dist/run.js [--quick] [--only=1,2,3,durable,4,bursts,emitter] [--systems=roomcast,ws-preframed]
+ *   node dist/run.js [--quick] [--only=1,codecs,2,3,durable,4,bursts,emitter] [--systems=roomcast,ws-preframed]
  *                    [--cpu-prof=DIR] [--roomcast-server=PATH/dist/index.js]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -17,11 +17,12 @@ import { connections } from './scenarios/connections';
 import type { ScenarioContext } from './scenarios/context';
 import { durableLatency } from './scenarios/durable-latency';
 import { emitterPublishing } from './scenarios/emitter';
-import { fanOutBursts, fanOutCluster, fanOutOneNode } from './scenarios/fan-out';
+import { fanOutBursts, fanOutCluster, fanOutCodecs, fanOutOneNode } from './scenarios/fan-out';
 import { latencyAcrossNodes } from './scenarios/latency';
 
 const SCENARIOS = {
   '1': fanOutOneNode,
+  codecs: fanOutCodecs,
   '2': fanOutCluster,
   '3': latencyAcrossNodes,
   durable: durableLatency,

@@ -1,14 +1,16 @@
 import {
   CloseCode,
+  type Codec,
   ErrorCode,
   isRoomcastError,
   type JoinRoomData,
   type JoinRoomReply,
   type LeaveRoomReply,
-  type RoomcastError,
+  RoomcastError,
   type RouteMap,
   SystemRoute,
 } from '@roomcast/protocol';
+import { loadCodec } from './codec-loader';
 import { Connection } from './connection';
 import { type ClientEvents, Emitter, type MessageHandler, type Unsubscribe } from './emitter';
 import { FrameRouter } from './frame-router';
@@ -59,6 +61,8 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
   #everReady = false;
   #ids: { clientId: string; nodeId: string } | undefined;
   #waiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  /** The wire codec, or its module still loading (MessagePack, before the first connect). */
+  #codec: Codec | Promise<Codec>;
 
   constructor(options: ClientOptions) {
     this.#options = resolveClientOptions(options);
@@ -68,6 +72,7 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
     );
     this.#router = new FrameRouter(this.events, this.#outbox.pending, this.#rooms);
     this.#reconnect = new Reconnector(this.#options, this.events, () => this.#dial());
+    this.#codec = loadCodec(this.#options.codec);
   }
 
   /** The server's id for this connection (changes on every reconnect). */
@@ -100,7 +105,20 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
     if (this.#ready) return Promise.resolve();
     this.#closed = false;
     const promise = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
-    if (!this.#connection && !this.#reconnect.waiting) this.#dial();
+    const codec = this.#codec;
+    if (!(codec instanceof Promise)) this.#dialIfIdle();
+    else {
+      codec.then(
+        loaded => {
+          this.#codec = loaded;
+          if (!this.#closed) this.#dialIfIdle();
+        },
+        (cause: unknown) =>
+          this.#shutdown(
+            new RoomcastError(ErrorCode.DISCONNECTED, 'Could not load the MessagePack codec', { cause }),
+          ),
+      );
+    }
     return promise;
   }
 
@@ -141,10 +159,11 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
    * `since` the messages after an offset the app kept (across a page reload, say).
    */
   async joinRoom(name: string, options: JoinRoomOptions = {}): Promise<JoinRoomReply> {
-    const { username, since, rewind } = options;
+    const { username, since, epoch, rewind } = options;
     const data: JoinRoomData = { roomName: name };
     if (username !== undefined) data.username = username;
     if (since !== undefined) data.since = since;
+    if (epoch !== undefined) data.epoch = epoch;
     if (rewind !== undefined) data.rewind = rewind;
     const reply = (await this.#request(
       SystemRoute.joinRoom.type,
@@ -171,17 +190,28 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
 
   // ---- connection lifecycle ---------------------------------------------------------------------
 
+  #dialIfIdle(): void {
+    if (!this.#connection && !this.#reconnect.waiting) this.#dial();
+  }
+
   #dial(): void {
     const { WebSocket, url, heartbeatTimeoutMs } = this.#options;
-    const connection: Connection = new Connection(WebSocket, url, heartbeatTimeoutMs, {
-      onFrame: decoded => {
-        if (decoded.kind === 'connected') void this.#handshake(connection, decoded.frame.data);
-        this.#router.route(decoded);
+    // Loaded: every dial comes after connect() awaited the codec.
+    const codec = this.#codec as Codec;
+    const connection: Connection = new Connection(
+      WebSocket,
+      url,
+      { codec, heartbeatTimeoutMs },
+      {
+        onFrame: decoded => {
+          if (decoded.kind === 'connected') void this.#handshake(connection, decoded.frame.data);
+          this.#router.route(decoded);
+        },
+        onInvalidFrame: problem => this.#router.ignore(problem),
+        onClose: (code, reason) => this.#onClose(connection, code, reason),
+        onError: error => this.events.emit('error', error),
       },
-      onInvalidFrame: problem => this.#router.ignore(problem),
-      onClose: (code, reason) => this.#onClose(connection, code, reason),
-      onError: error => this.events.emit('error', error),
-    });
+    );
     this.#connection = connection;
   }
 

@@ -1,8 +1,12 @@
 import {
   type ClientFrame,
+  type Codec,
+  checkServerFrame,
   type DecodedServerFrame,
   decodeServerFrame,
+  jsonCodec,
   type ServerFrameError,
+  type ServerFrameResult,
   SystemRoute,
 } from '@roomcast/protocol';
 import type { WebSocketConstructor, WebSocketLike } from './options';
@@ -10,7 +14,7 @@ import type { WebSocketConstructor, WebSocketLike } from './options';
 export interface ConnectionHandlers {
   /** A frame whose envelope `decodeServerFrame` checked. */
   onFrame: (decoded: DecodedServerFrame) => void;
-  /** A frame that did not decode (not text, not JSON, a malformed envelope); it is dropped. */
+  /** A frame that did not decode (wrong codec, unreadable, a malformed envelope); it is dropped. */
   onInvalidFrame: (problem: ServerFrameError) => void;
   /** Called exactly once, whoever ended the connection. */
   onClose: (code: number, reason: string) => void;
@@ -19,6 +23,7 @@ export interface ConnectionHandlers {
 
 const OPEN = 1;
 const noop = (): void => {};
+const refused = (message: string): ServerFrameResult => ({ ok: false, error: { kind: 'frame', message } });
 
 /**
  * One socket, from dial to close: checks each frame it receives and watches for silence. Browsers never show
@@ -29,6 +34,10 @@ export class Connection {
   readonly socket: WebSocketLike;
   readonly #handlers: ConnectionHandlers;
   readonly #halfTimeoutMs: number;
+  /** The codec asked for: binary frames are read with it. */
+  readonly #requested: Codec;
+  /** What frames are sent in: the codec of the server's first frame (an older server speaks JSON). */
+  #codec: Codec | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #probed = false;
   #ended = false;
@@ -36,12 +45,15 @@ export class Connection {
   constructor(
     WebSocket: WebSocketConstructor,
     url: string,
-    heartbeatTimeoutMs: number,
+    { codec, heartbeatTimeoutMs }: { codec: Codec; heartbeatTimeoutMs: number },
     handlers: ConnectionHandlers,
   ) {
     this.#handlers = handlers;
     this.#halfTimeoutMs = heartbeatTimeoutMs / 2;
-    this.socket = new WebSocket(url);
+    this.#requested = codec;
+    // No subprotocol for JSON: the default of SPEC section 2, which every server version speaks.
+    this.socket = codec.binary ? new WebSocket(url, [codec.subprotocol]) : new WebSocket(url);
+    if (codec.binary) this.socket.binaryType = 'arraybuffer';
     this.socket.onopen = () => this.#alive();
     this.socket.onmessage = event => this.#receive(event.data);
     this.socket.onclose = event => this.#end(event.code, event.reason);
@@ -55,7 +67,7 @@ export class Connection {
 
   send(frame: ClientFrame): boolean {
     if (!this.open) return false;
-    this.socket.send(JSON.stringify(frame));
+    this.socket.send((this.#codec ?? this.#requested).encode(frame));
     return true;
   }
 
@@ -72,12 +84,19 @@ export class Connection {
 
   #receive(data: unknown): void {
     this.#alive();
-    const result =
-      typeof data === 'string'
-        ? decodeServerFrame(data)
-        : { ok: false as const, error: { kind: 'frame' as const, message: 'not a text frame' } };
+    const result = this.#decode(data);
     if (result.ok) this.#handlers.onFrame(result);
     else this.#handlers.onInvalidFrame(result.error);
+  }
+
+  /** Text frames are JSON and binary ones MessagePack, whatever was negotiated. */
+  #decode(data: unknown): ServerFrameResult {
+    const text = typeof data === 'string';
+    this.#codec ??= text ? jsonCodec : this.#requested;
+    if (text) return decodeServerFrame(data);
+    if (!(data instanceof ArrayBuffer) || !this.#requested.binary) return refused('not a text frame');
+    const parsed = this.#requested.parse(new Uint8Array(data));
+    return parsed.ok ? checkServerFrame(parsed.value) : refused(parsed.message);
   }
 
   #alive(): void {

@@ -3,7 +3,11 @@ import type { Logger } from '@roomcast/protocol';
 /** What the client needs from a socket: the WHATWG API, which both browsers and `ws` implement. */
 export interface WebSocketLike {
   readonly readyState: number;
-  send(data: string): void;
+  /** The subprotocol the server chose ('' for none). */
+  readonly protocol?: string;
+  /** Set to 'arraybuffer' for MessagePack, so binary frames arrive as ArrayBuffers. */
+  binaryType?: string;
+  send(data: string | ArrayBufferLike | ArrayBufferView): void;
   close(code?: number, reason?: string): void;
   onopen: ((event: never) => void) | null;
   onmessage: ((event: { data: unknown }) => void) | null;
@@ -12,7 +16,7 @@ export interface WebSocketLike {
 }
 
 /** A WebSocket constructor: `globalThis.WebSocket` or `ws`'s `WebSocket`. */
-export type WebSocketConstructor = new (url: string) => WebSocketLike;
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
 
 export interface ReconnectOptions {
   initialDelayMs: number;
@@ -37,8 +41,16 @@ export interface ClientOptions {
   offlineQueue?: { max?: number };
   /** A connection silent this long is treated as dead (half-open TCP never closes by itself). */
   heartbeatTimeoutMs?: number;
+  /**
+   * The wire format: `'json'` (text frames, the default) or `'msgpack'` (binary MessagePack frames,
+   * subprotocol `roomcast.v1.msgpack`; loaded on first use, so JSON apps never download it). A
+   * server whose first frame is JSON text (one from before codecs) is spoken to in JSON.
+   */
+  codec?: CodecOption;
   logger?: Logger;
 }
+
+export type CodecOption = 'json' | 'msgpack';
 
 export interface ResolvedClientOptions {
   url: string;
@@ -48,6 +60,7 @@ export interface ResolvedClientOptions {
   requestTimeoutMs: number;
   offlineQueue: { max: number };
   heartbeatTimeoutMs: number;
+  codec: CodecOption;
   logger: Logger | undefined;
 }
 
@@ -64,6 +77,7 @@ export const DEFAULT_CLIENT_OPTIONS = Object.freeze({
   requestTimeoutMs: 10_000,
   offlineQueue: Object.freeze({ max: 100 }),
   heartbeatTimeoutMs: 45_000,
+  codec: 'json' as CodecOption,
 });
 
 /** Fills in defaults and throws a TypeError that says what to fix for a misused option. */
@@ -92,8 +106,11 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_CLIENT_OPTIONS.requestTimeoutMs,
     offlineQueue: { max: options.offlineQueue?.max ?? DEFAULT_CLIENT_OPTIONS.offlineQueue.max },
     heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? DEFAULT_CLIENT_OPTIONS.heartbeatTimeoutMs,
+    codec: options.codec ?? DEFAULT_CLIENT_OPTIONS.codec,
     logger: options.logger,
   };
+  if (resolved.codec !== 'json' && resolved.codec !== 'msgpack')
+    throw new TypeError(`options.codec must be 'json' or 'msgpack', got ${JSON.stringify(resolved.codec)}`);
   positive('requestTimeoutMs', resolved.requestTimeoutMs);
   positive('heartbeatTimeoutMs', resolved.heartbeatTimeoutMs);
   if (!Number.isInteger(resolved.offlineQueue.max) || resolved.offlineQueue.max < 0)

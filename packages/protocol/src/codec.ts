@@ -1,3 +1,4 @@
+import { type Codec, jsonCodec } from './codecs/codec';
 import { ErrorCode } from './codes';
 import type { ClientFrame, RequestId, ServerFrame } from './frames';
 import { DEFAULT_LIMITS, MAX_ID_LENGTH, NAME_PATTERN } from './limits';
@@ -5,8 +6,10 @@ import { DEFAULT_LIMITS, MAX_ID_LENGTH, NAME_PATTERN } from './limits';
 export interface DecodeOptions {
   /** Largest accepted frame in bytes (UTF-8). Defaults to DEFAULT_LIMITS.maxPayload. */
   maxPayload?: number;
-  /** The frame arrived as a WebSocket binary frame: JSON text frames are expected. */
+  /** The frame arrived as a WebSocket binary frame (right for MessagePack, wrong for JSON). */
   binary?: boolean;
+  /** The connection's codec (its subprotocol). Defaults to JSON. */
+  codec?: Codec;
 }
 
 /** Why a frame was refused, with whatever part of its address could still be read. */
@@ -28,20 +31,18 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  */
 export function decode(raw: unknown, options: DecodeOptions = {}): DecodeResult {
   const maxPayload = options.maxPayload ?? DEFAULT_LIMITS.maxPayload;
-  if (options.binary) {
-    const message = 'Binary frames are not accepted; send JSON text';
+  const codec = options.codec ?? jsonCodec;
+  if ((options.binary ?? false) !== codec.binary) {
+    const message = codec.binary
+      ? `Text frames are not accepted on ${codec.subprotocol}; send MessagePack binary frames`
+      : 'Binary frames are not accepted; send JSON text';
     return fail(ErrorCode.INVALID_MESSAGE, message, readableAddress(raw, maxPayload));
   }
-  const text = toText(raw, maxPayload);
-  if (typeof text !== 'string') return { ok: false, error: text };
-
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return fail(ErrorCode.INVALID_MESSAGE, 'Message is not valid JSON');
-  }
-  return checkFrame(value);
+  const sized = codec.binary ? sizedBytes(raw, maxPayload) : toText(raw, maxPayload);
+  if (typeof sized !== 'string' && !(sized instanceof Uint8Array)) return { ok: false, error: sized };
+  const parsed = codec.parse(sized);
+  if (!parsed.ok) return fail(ErrorCode.INVALID_MESSAGE, parsed.message);
+  return checkFrame(parsed.value, codec);
 }
 
 /** Serializes a frame for the wire. */
@@ -50,9 +51,9 @@ export function encode(frame: ServerFrame | ClientFrame): string {
 }
 
 /** Checks an already parsed value against the client frame rules. */
-export function checkFrame(value: unknown): DecodeResult {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return fail(ErrorCode.INVALID_MESSAGE, 'Message must be a JSON object');
+export function checkFrame(value: unknown, codec: Codec = jsonCodec): DecodeResult {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array) {
+    return fail(ErrorCode.INVALID_MESSAGE, `Message must be ${codec.objectName}`);
   }
   const { type, action, id, data } = value as Record<string, unknown>;
   const address = readAddress(type, action, id);
@@ -94,6 +95,12 @@ function toText(raw: unknown, maxPayload: number): string | DecodeError {
   } catch {
     return problem(ErrorCode.INVALID_MESSAGE, 'Message is not valid UTF-8');
   }
+}
+
+function sizedBytes(raw: unknown, maxPayload: number): Uint8Array | DecodeError {
+  const bytes = toBytes(raw);
+  if (bytes === undefined) return problem(ErrorCode.INVALID_MESSAGE, 'Message must be bytes');
+  return bytes.byteLength > maxPayload ? tooLarge(maxPayload) : bytes;
 }
 
 function toBytes(raw: unknown): Uint8Array | undefined {

@@ -15,6 +15,8 @@ export type { BusStats, TransportBusOptions } from './bus-core/transport-bus-opt
 export { DEFAULT_TRANSPORT_BUS_OPTIONS } from './bus-core/transport-bus-options';
 export type { DecodeError, DecodeOptions, DecodeResult } from './codec';
 export { checkFrame, decode, encode, isName, isRequestId, utf8Length } from './codec';
+export type { Codec, CodecName, ParseResult } from './codecs/codec';
+export { jsonCodec, SUBPROTOCOL } from './codecs/codec';
 export { CloseCode, ErrorCode, TERMINAL_CLOSE_CODES } from './codes';
 export type {
   AppendResult,
@@ -67,7 +69,7 @@ export type {
   ServerFrameKind,
   ServerFrameResult,
 } from './server-frame';
-export { decodeServerFrame } from './server-frame';
+export { checkServerFrame, decodeServerFrame } from './server-frame';
 export type {
   InferSchemaOutput,
   RouteContract,

@@ -86,6 +86,11 @@ export function decodeServerFrame(text: string): ServerFrameResult {
   } catch {
     return refuse('frame', 'not JSON');
   }
+  return checkServerFrame(value);
+}
+
+/** `decodeServerFrame` for a frame another codec (MessagePack) already parsed. Never throws. */
+export function checkServerFrame(value: unknown): ServerFrameResult {
   if (!isObject(value) || !isString(value.type) || !isString(value.action)) {
     return refuse('frame', 'not an object with string "type" and "action"');
   }

@@ -5,7 +5,7 @@ import type { DurablePublisher } from './delivery/durable-publisher';
 import type { RoomStreams } from './delivery/room-streams';
 import type { HttpGateway } from './http/http-gateway';
 import type { ResolvedOptions, WebSocketServerOptions } from './options';
-import type { RoomManager } from './rooms/room-manager';
+import type { RoomCoordinator } from './rooms/room-manager';
 import type { Router } from './routing/router';
 import type { WebSocketServer } from './server';
 
@@ -18,7 +18,7 @@ export interface LifecycleDeps {
   receiver: BusListener;
   router: Router;
   subscribers: SubscriberDispatcher;
-  rooms: RoomManager;
+  rooms: RoomCoordinator;
   streams: RoomStreams;
   durable: DurablePublisher;
   /** The history this server made (none was given): it closes it. */

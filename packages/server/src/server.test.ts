@@ -221,6 +221,22 @@ describe('attach', () => {
 });
 
 describe('rooms', () => {
+  it('roomManager.printRooms() logs every room of this node and its members (the guide)', async () => {
+    const lines: { obj: unknown; msg: unknown }[] = [];
+    const log = (obj: unknown, msg?: unknown) => void lines.push({ obj, msg });
+    const logger = { debug: () => {}, info: log, warn: () => {}, error: () => {} };
+    const { server, connect } = await start({ logger, nodeId: 'n1' });
+    const [a, b] = [await connect(), await connect()];
+    await a.request('system', 'joinRoom', { roomName: 'chat:one' });
+    await b.request('system', 'joinRoom', { roomName: 'chat:two' });
+    server.roomManager.printRooms();
+    expect(lines.at(-1)).toEqual({
+      obj: { rooms: { 'chat:one': [a.clientId], 'chat:two': [b.clientId] } },
+      msg: '2 rooms on node n1',
+    });
+    expect(await server.roomManager.getRoomMembers('chat:one')).toMatchObject([{ clientId: a.clientId }]);
+  });
+
   it('joins and leaves with the built-in routes; room broadcasts reach members only', async () => {
     const { server, connect } = await start();
     const [a, b, c] = [await connect(), await connect(), await connect()];

@@ -15,7 +15,7 @@ import { Lifecycle } from './lifecycle';
 import { MemoryBus } from './memory-bus';
 import { type Health, healthOf, Metrics, toPrometheus } from './metrics';
 import { resolveOptions, type WebSocketServerOptions } from './options';
-import { RoomManager } from './rooms/room-manager';
+import { RoomCoordinator, type RoomManager } from './rooms/room-manager';
 import { RoomMembers } from './rooms/room-members';
 import { MessagePipeline } from './routing/message-pipeline';
 import type { RouteMiddleware } from './routing/middleware/compose';
@@ -40,8 +40,10 @@ type JoinRoomCall = { ws: WebSocket; roomName: string; username?: string; [key: 
 export class WebSocketServer {
   readonly nodeId: string;
   readonly #clients = new ClientRegistry();
-  /** This node's clients, as the guide reads and annotates them. */
+  /** The guide's views of this node's clients and rooms (`getClient`, `printRooms()`, ...). */
   readonly clientManager: ClientManager = this.#clients;
+  readonly roomManager: RoomManager;
+  readonly #rooms: RoomCoordinator;
   /** The same broadcast calls for this node's clients only (what subscriber handlers get). */
   readonly local: Broadcaster;
   readonly #cluster: Broadcaster;
@@ -51,7 +53,6 @@ export class WebSocketServer {
   readonly #connections: Connections;
   readonly #gateway: HttpGateway;
   readonly #lifecycle: Lifecycle;
-  readonly #rooms: RoomManager;
 
   constructor(options: WebSocketServerOptions = {}) {
     const resolved = resolveOptions(options);
@@ -73,7 +74,7 @@ export class WebSocketServer {
     [this.nodeId, this.#bus, this.#cluster, this.local] = [nodeId, bus, parts.cluster, parts.localScope];
     const context = { ...options.subscriberContext, webSocketServer: this.local, bus, server: this };
     const subscribers = new SubscriberDispatcher({ logger, context });
-    const rooms = new RoomManager({ ...parts, store: options.roomStore ?? new MemoryRoomStore() });
+    const rooms = new RoomCoordinator({ ...parts, store: options.roomStore ?? new MemoryRoomStore() });
     const router = new Router();
     this.#pipeline = new MessagePipeline({ ...parts, router, server: this });
     const connections = new Connections({ ...parts, pipeline: this.#pipeline, rooms });
@@ -87,12 +88,12 @@ export class WebSocketServer {
     const ownedHistory = options.history ? undefined : history;
     const started = { server: this, options, router, subscribers, rooms, ownedHistory, connections };
     this.#lifecycle = new Lifecycle({ ...parts, ...started, gateway: this.#gateway });
-    [this.#rooms, this.#connections] = [rooms, connections];
+    [this.roomManager, this.#rooms, this.#connections] = [rooms, rooms, connections];
   }
 
   /** The guide's `server.rooms`: room name -> Set of this node's client ids. */
   get rooms(): ReadonlyMap<string, ReadonlySet<string>> {
-    return this.#rooms.rooms;
+    return this.roomManager.rooms;
   }
 
   /** Shares a port with an existing HTTP server; resolves when upgrades are accepted. */
@@ -159,12 +160,12 @@ export class WebSocketServer {
 
   /** Members of a room on every node. */
   getRoomMembers(roomName: string): Promise<RoomMember[]> {
-    return this.#rooms.getRoomMembers(roomName);
+    return this.roomManager.getRoomMembers(roomName);
   }
 
   /** Rooms with members on any node. */
   getRooms(): Promise<string[]> {
-    return this.#rooms.getRooms();
+    return this.roomManager.getRooms();
   }
 
   /** Closes a client wherever it is connected. */
@@ -178,7 +179,7 @@ export class WebSocketServer {
   }
 
   getHealth(): Health {
-    const [activeConnections, rooms] = [this.clientManager.size, this.#rooms.rooms.size];
+    const [activeConnections, rooms] = [this.clientManager.size, this.roomManager.rooms.size];
     const state = { nodeId: this.nodeId, bus: this.#bus, activeConnections, rooms };
     return healthOf(this.#metrics, { ...state, stopping: this.#lifecycle.stopping });
   }

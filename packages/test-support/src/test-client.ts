@@ -1,23 +1,37 @@
-import { WebSocket } from 'ws';
+import { type Codec, jsonCodec } from '@roomcast/protocol';
+import { msgpackCodec } from '@roomcast/protocol/msgpack';
+import { type ClientOptions, WebSocket } from 'ws';
 
 type Frame = Record<string, unknown> & { type?: string; action?: string };
+
+export type TestClientOptions = ClientOptions & {
+  /** Offers `roomcast.v1.msgpack` and speaks MessagePack binary frames. Default: JSON text. */
+  codec?: 'json' | 'msgpack';
+};
 
 /** A real ws client that records every frame it receives, for assertions. */
 export class TestClient {
   readonly ws: WebSocket;
   readonly frames: Frame[] = [];
+  /** Per received frame: whether it came as a binary WebSocket message. */
+  readonly binary: boolean[] = [];
+  readonly codec: Codec;
   clientId = '';
   closed: Promise<{ code: number; reason: string }>;
   #waiters: { match: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
 
-  private constructor(ws: WebSocket) {
+  private constructor(ws: WebSocket, codec: Codec) {
     this.ws = ws;
+    this.codec = codec;
     this.closed = new Promise(resolve =>
       ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
     );
-    ws.on('message', raw => {
-      const frame = JSON.parse(raw.toString()) as Frame;
+    ws.on('message', (raw, isBinary) => {
+      const parsed = codec.parse(isBinary ? (raw as Buffer) : raw.toString());
+      if (!parsed.ok) throw new Error(`the server sent an unreadable frame: ${parsed.message}`);
+      const frame = parsed.value as Frame;
       this.frames.push(frame);
+      this.binary.push(isBinary);
       this.#waiters = this.#waiters.filter(waiter => {
         if (!waiter.match(frame)) return true;
         waiter.resolve(frame);
@@ -28,9 +42,13 @@ export class TestClient {
 
   static async connect(
     url: string,
-    options: ConstructorParameters<typeof WebSocket>[2] = {},
+    { codec = 'json', ...options }: TestClientOptions = {},
   ): Promise<TestClient> {
-    const client = new TestClient(new WebSocket(url, options));
+    const msgpack = codec === 'msgpack';
+    const ws = msgpack
+      ? new WebSocket(url, [msgpackCodec.subprotocol], options)
+      : new WebSocket(url, options);
+    const client = new TestClient(ws, msgpack ? msgpackCodec : jsonCodec);
     client.ws.on('error', () => {});
     const refused = client.closed.then(({ code }) =>
       Promise.reject(new Error(`connection closed (${code})`)),
@@ -59,8 +77,9 @@ export class TestClient {
     });
   }
 
+  /** Sends a frame in the client's codec (a string goes out as it is, as a text message). */
   send(frame: unknown): void {
-    this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+    this.ws.send(typeof frame === 'string' ? frame : this.codec.encode(frame));
   }
 
   #id = 0;

@@ -1,6 +1,5 @@
 import { afterEach } from 'vitest';
-import type { WebSocket } from 'ws';
-import { TestClient } from './test-client';
+import { TestClient, type TestClientOptions } from './test-client';
 
 /** What a test server must do: listen on a free port and stop. `WebSocketServer` is one. */
 export interface TestServer {
@@ -32,7 +31,7 @@ export function useTestServers<TOptions, TServer extends TestServer>(
     servers.push(server);
     const { url } = await server.listen();
     /** `target` is a query string (`?token=...`) or ws client options. */
-    const connect = async (target: string | ConstructorParameters<typeof WebSocket>[2] = '') => {
+    const connect = async (target: string | TestClientOptions = '') => {
       const client =
         typeof target === 'string'
           ? await TestClient.connect(url + target)

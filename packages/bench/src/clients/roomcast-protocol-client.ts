@@ -1,3 +1,4 @@
+import type { Codec } from '@roomcast/protocol';
 import { WebSocket } from 'ws';
 import type { ClientOptions, SwarmClient } from './client';
 
@@ -8,9 +9,14 @@ const JOIN_ID = 1;
  * wait for `system.connected`, send `system.joinRoom`, wait for its reply. Deliberately not
  * `@roomcast/client`, so every system's clients cost the same to run.
  */
-export function connectRoomcastProtocolClient(options: ClientOptions): Promise<SwarmClient> {
+export function connectRoomcastProtocolClient(options: ClientOptions, codec: Codec): Promise<SwarmClient> {
   const url = options.token ? `${options.url}?token=${encodeURIComponent(options.token)}` : options.url;
-  const ws = new WebSocket(url, { perMessageDeflate: false });
+  const protocols = codec.binary ? [codec.subprotocol] : [];
+  const ws = new WebSocket(url, protocols, { perMessageDeflate: false });
+  const read = (data: Buffer) => {
+    const parsed = codec.parse(codec.binary ? data : data.toString());
+    return parsed.ok ? parsed.value : undefined;
+  };
   const client: SwarmClient = { close: () => ws.terminate() };
   return new Promise((resolve, reject) => {
     const fail = (reason: string) => {
@@ -30,17 +36,17 @@ export function connectRoomcastProtocolClient(options: ClientOptions): Promise<S
           data: { roomName: options.roomName },
           id: JOIN_ID,
         };
-        ws.send(JSON.stringify(join));
+        ws.send(codec.encode(join));
         return;
       }
-      const reply = JSON.parse(raw.toString()) as { id?: unknown; error?: unknown };
+      const reply = (read(raw as Buffer) ?? {}) as { id?: unknown; error?: unknown };
       if (reply.id !== JOIN_ID) return;
       if (reply.error) return fail(`join refused: ${JSON.stringify(reply.error)}`);
       ws.off('message', handshake);
       ws.removeAllListeners('close');
       // From here on the scenario counts what arrives; a reset at teardown is not an error.
       ws.on('error', () => {});
-      ws.on('message', data => options.onMessage(() => JSON.parse(data.toString())));
+      ws.on('message', data => options.onMessage(() => read(data as Buffer)));
       resolve(client);
     });
   });

@@ -44,6 +44,21 @@ export async function fanOutCluster(ctx: ScenarioContext): Promise<Measurement[]
   );
 }
 
+/**
+ * The MessagePack row: scenario 1's first room, its clients on roomcast.v1.msgpack, beside the
+ * same server's JSON clients. The server encodes each broadcast once per codec in use.
+ */
+export async function fanOutCodecs(ctx: ScenarioContext): Promise<Measurement[]> {
+  const { roomSize, broadcasts } = ctx.config.fanOut[0]!;
+  const systems = selectSystems(ctx, ['roomcast-msgpack', 'roomcast'] as const);
+  const runs = await measureFanOut(ctx, systems, { nodes: 1, roomSize, broadcasts, burst: 1 });
+  const scenario = '1c. fan-out by codec, one node';
+  const caseName = `room of ${formatCount(roomSize)}, ${broadcasts} broadcasts, MessagePack vs JSON clients`;
+  return systems.flatMap((system, i) =>
+    measurementsOf({ scenario, case: caseName, system }, runs[i]!, METRICS),
+  );
+}
+
 /** Past the limit: bursts of broadcasts in one turn, where coalescing writes per socket pays. */
 export async function fanOutBursts(ctx: ScenarioContext): Promise<Measurement[]> {
   const { roomSize, broadcasts, burst } = ctx.config.bursts;

@@ -7,7 +7,8 @@ import type { StartSystem } from './system';
 
 /** Every system under test, by the name the table shows. */
 export const SYSTEMS = {
-  roomcast: startRoomcast,
+  roomcast: options => startRoomcast(options),
+  'roomcast-msgpack': options => startRoomcast(options, 'roomcast-msgpack'),
   'roomcast-app': startRoomcastApp,
   ws: startRawWs,
   'ws-preframed': options => startPreFramedWs(options, { coalesce: false }),

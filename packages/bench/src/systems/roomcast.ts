@@ -1,9 +1,15 @@
 import type { RedisBus, RedisRoomStore } from '@roomcast/redis';
 import type { WebSocketServer, WebSocketServerOptions } from '@roomcast/server';
-import { HOST, type RunningSystem, type SystemOptions } from './system';
+import { type ClientKind, HOST, type RunningSystem, type SystemOptions } from './system';
 
-/** Roomcast as an app would run it, with only the per-client inbound rate limit off. */
-export async function startRoomcast(options: SystemOptions): Promise<RunningSystem> {
+/**
+ * Roomcast as an app would run it, with only the per-client inbound rate limit off. `clientKind`
+ * 'roomcast-msgpack': the same server, its clients on MessagePack.
+ */
+export async function startRoomcast(
+  options: SystemOptions,
+  clientKind: ClientKind = 'roomcast',
+): Promise<RunningSystem> {
   const { WebSocketServer: Server } = (await import(
     options.roomcastServerModule ?? '@roomcast/server'
   )) as typeof import('@roomcast/server');
@@ -21,7 +27,7 @@ export async function startRoomcast(options: SystemOptions): Promise<RunningSyst
   const { url } = await server.listen({ port: 0, host: HOST });
   return {
     url,
-    clientKind: 'roomcast',
+    clientKind,
     broadcastToRoom: (roomName, data) => void server.broadcastToRoom({ roomName, data }),
     broadcastToAll: data => server.broadcastToAllClients({ data }),
     stop: async () => {

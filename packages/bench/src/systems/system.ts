@@ -1,7 +1,10 @@
 import type { BenchMessage } from '../message';
 
-/** How the client swarm talks to a system: Roomcast's wire protocol (also spoken by the raw ws baselines) or Socket.IO's. */
-export type ClientKind = 'roomcast' | 'socket.io';
+/**
+ * How the client swarm talks to a system: Roomcast's wire protocol (also spoken by the raw ws
+ * baselines), in JSON or in MessagePack (subprotocol roomcast.v1.msgpack), or Socket.IO's.
+ */
+export type ClientKind = 'roomcast' | 'roomcast-msgpack' | 'socket.io';
 
 export interface SystemOptions {
   /** Run as one node of a cluster on this Redis; absent: a single node. */

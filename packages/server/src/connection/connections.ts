@@ -15,7 +15,7 @@ import type { Outbound } from '../delivery/outbound';
 import { prepareFrame } from '../delivery/prepared-frame';
 import type { ServerEvents } from '../events';
 import type { Metrics } from '../metrics';
-import type { RoomManager } from '../rooms/room-manager';
+import type { RoomCoordinator } from '../rooms/room-manager';
 import type { MessagePipeline } from '../routing/message-pipeline';
 import type { ClientRegistry } from './client-registry';
 import { Connection } from './connection';
@@ -26,7 +26,7 @@ export interface ConnectionsDeps {
   nodeId: string;
   clients: ClientRegistry;
   pipeline: MessagePipeline;
-  rooms: RoomManager;
+  rooms: RoomCoordinator;
   outbound: Outbound;
   /** Publishes the automatic events (ClientConnected, ClientDisconnected) to every node. */
   cluster: Broadcaster;

@@ -2,10 +2,12 @@ import type { Socket } from 'node:net';
 import { CloseCode, type Limits, type Logger } from '@roomcast/protocol';
 import { WebSocket } from 'ws';
 import type { Metrics } from '../metrics';
+import { isBinary } from './codecs';
 import type { PreparedFrame } from './prepared-frame';
 import { type WsInternals, wsInternals } from './ws-internals';
 
 const TEXT = { binary: false } as const;
+const BINARY = { binary: true } as const;
 
 /**
  * A corked socket holding this many bytes is written at once, mid-turn: big turns still leave
@@ -27,7 +29,8 @@ export interface OutboundOptions {
  * Writes frames to sockets, coalescing them: a socket is corked at its first frame in an
  * event-loop turn and uncorked once the turn's synchronous work is done, so a burst of broadcasts
  * costs each socket one `writev` instead of one per frame. Everything written to the socket while
- * corked (close frames, pings) stays in order behind the frames.
+ * corked (close frames, pings) stays in order behind the frames. Each socket gets the frame in
+ * the codec it negotiated: JSON text, or MessagePack binary on `roomcast.v1.msgpack`.
  *
  * It also keeps slow consumers from holding unbounded memory: a client that has not read
  * `maxBufferedBytes` is closed with 4009 or skipped (and counted), so a stalled client holds at
@@ -65,8 +68,9 @@ export class Outbound {
     }
     // ws's sender holds bytes only while it compresses (off here) or reads a Blob (never sent
     // here); when it holds none, the shared pre-framed bytes can go straight to the socket.
-    if (ws.bufferedAmount === socket.writableLength) socket.write(frame.wire(internals));
-    else ws.send(frame.payload, TEXT);
+    const binary = isBinary(ws);
+    if (ws.bufferedAmount === socket.writableLength) socket.write(frame.wire(internals, binary));
+    else sendPlain(ws, frame, binary);
     this.#metrics.messagesOut++;
     return true;
   }
@@ -76,7 +80,7 @@ export class Outbound {
       this.#slowConsumer(ws, clientId);
       return false;
     }
-    ws.send(frame.payload, TEXT);
+    sendPlain(ws, frame, isBinary(ws));
     this.#metrics.messagesOut++;
     return true;
   }
@@ -114,6 +118,11 @@ export class Outbound {
     this.#logger.warn({ clientId, bufferedAmount: ws.bufferedAmount }, 'closing slow consumer');
     this.#close(ws);
   }
+}
+
+function sendPlain(ws: WebSocket, frame: PreparedFrame, binary: boolean): void {
+  if (binary) ws.send(frame.msgpack, BINARY);
+  else ws.send(frame.payload, TEXT);
 }
 
 function closeWith4009(ws: WebSocket): void {

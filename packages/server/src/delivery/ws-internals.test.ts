@@ -15,8 +15,9 @@ describe('detectWsInternals', () => {
   it('finds the internals in the installed ws and frames like RFC 6455', () => {
     const internals = detectWsInternals();
     if ('missing' in internals) throw new Error(internals.missing);
-    expect([...internals.textFrame(Buffer.from('ok'))]).toEqual([0x81, 0x02, 0x6f, 0x6b]);
-    expect([...internals.textFrame(Buffer.alloc(300)).subarray(0, 4)]).toEqual([0x81, 126, 0x01, 0x2c]);
+    expect([...internals.frame(Buffer.from('ok'), false)]).toEqual([0x81, 0x02, 0x6f, 0x6b]);
+    expect([...internals.frame(Buffer.alloc(300), false).subarray(0, 4)]).toEqual([0x81, 126, 0x01, 0x2c]);
+    expect([...internals.frame(Buffer.from([0xc0]), true)]).toEqual([0x82, 0x01, 0xc0]);
   });
 
   it('names what is missing when a ws release moved an internal', () => {

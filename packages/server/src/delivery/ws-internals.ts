@@ -11,8 +11,8 @@ import * as wsModule from 'ws';
  * move either.
  */
 export interface WsInternals {
-  /** The complete server-to-client text frame for `payload`: FIN, not masked, not compressed. */
-  textFrame(payload: Buffer): Buffer;
+  /** The complete server-to-client frame for `payload`: FIN, not masked, not compressed. */
+  frame(payload: Buffer, binary: boolean): Buffer;
   /** The connection's net.Socket under a WebSocket. */
   socketOf(ws: WebSocket): Socket;
 }
@@ -20,6 +20,7 @@ export interface WsInternals {
 type WsLike = { Sender?: unknown; WebSocket?: unknown };
 
 const TEXT_FRAME = { fin: true, rsv1: false, opcode: 0x01, mask: false, readOnly: true };
+const BINARY_FRAME = { ...TEXT_FRAME, opcode: 0x02 };
 
 /**
  * The internals when `ws` has them and they behave as tested, or the reason they cannot be used.
@@ -28,12 +29,14 @@ const TEXT_FRAME = { fin: true, rsv1: false, opcode: 0x01, mask: false, readOnly
 export function detectWsInternals(ws: WsLike = wsModule): WsInternals | { missing: string } {
   const frame = (ws.Sender as { frame?: unknown } | undefined)?.frame;
   if (typeof frame !== 'function') return { missing: 'ws.Sender.frame is not a function' };
-  const textFrame = (payload: Buffer): Buffer =>
-    Buffer.concat((frame as (data: Buffer, options: object) => Buffer[])(payload, TEXT_FRAME));
+  const framed = (payload: Buffer, binary: boolean): Buffer =>
+    Buffer.concat(
+      (frame as (data: Buffer, options: object) => Buffer[])(payload, binary ? BINARY_FRAME : TEXT_FRAME),
+    );
   try {
     for (const length of [2, 300, 70_000]) {
       const payload = Buffer.alloc(length, 0x61);
-      if (!textFrame(payload).equals(Buffer.concat([header(length), payload]))) {
+      if (!framed(payload, false).equals(Buffer.concat([header(length), payload]))) {
         return { missing: `ws.Sender.frame framed ${length} bytes unlike RFC 6455` };
       }
     }
@@ -46,7 +49,7 @@ export function detectWsInternals(ws: WsLike = wsModule): WsInternals | { missin
   } catch (error) {
     return { missing: `ws internals threw: ${error instanceof Error ? error.message : String(error)}` };
   }
-  return { textFrame, socketOf: ws => (ws as unknown as { _socket: Socket })._socket };
+  return { frame: framed, socketOf: ws => (ws as unknown as { _socket: Socket })._socket };
 }
 
 const checked = new WeakMap<object, WsInternals | undefined>();

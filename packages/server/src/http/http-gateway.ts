@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Authenticator, AuthUser } from '@roomcast/protocol';
 import { type WebSocket, WebSocketServer as WsServer } from 'ws';
+import { chooseSubprotocol } from '../delivery/codecs';
 import type { Metrics } from '../metrics';
 import type { ResolvedOptions } from '../options';
 import { createHandshakeGuard, type HandshakeGuard } from './handshake-guard';
@@ -125,6 +126,7 @@ export function createHttpGateway(
     maxPayload: resolved.limits.maxPayload,
     perMessageDeflate: false,
     clientTracking: false,
+    handleProtocols: chooseSubprotocol,
   });
   return new HttpGateway({
     guard: createHandshakeGuard(resolved, metrics),

@@ -52,12 +52,24 @@ export interface JoinOptions {
   rewind?: unknown;
 }
 
+/** `server.roomManager`: the rooms as the guide inspects them. */
+export interface RoomManager {
+  /** This node's rooms: room name -> Set of this node's client ids. */
+  readonly rooms: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Every member of a room on every node. */
+  getRoomMembers(roomName: string): Promise<RoomMember[]>;
+  /** Rooms with members on any node. */
+  getRooms(): Promise<string[]>;
+  /** Logs every local room and its members (the guide's debugging aid). */
+  printRooms(): void;
+}
+
 /**
  * Joins and leaves with the rules of SPEC section 4: name check, room limit, `authorizeJoin`,
  * single-room mode, the cluster-wide store, one bus subscription per room with local members,
  * presence events and history replay.
  */
-export class RoomManager {
+export class RoomCoordinator implements RoomManager {
   readonly #deps: RoomManagerDeps;
 
   constructor(deps: RoomManagerDeps) {

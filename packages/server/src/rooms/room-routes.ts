@@ -1,11 +1,11 @@
 import { ErrorCode, type JoinRoomData, RoomcastError, SystemRoute } from '@roomcast/protocol';
 import { type ClientRegistry, clientOf } from '../connection/client-registry';
 import type { Router } from '../routing/router';
-import type { RoomManager } from './room-manager';
+import type { RoomCoordinator } from './room-manager';
 
 export interface RoomRouteDeps {
   clients: ClientRegistry;
-  rooms: RoomManager;
+  rooms: RoomCoordinator;
 }
 
 /** `system.joinRoom`, `system.leaveRoom` and `system.presence` (SPEC section 2). */

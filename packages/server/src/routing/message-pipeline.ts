@@ -9,6 +9,7 @@ import {
 } from '@roomcast/protocol';
 import type { RawData } from 'ws';
 import type { Connection } from '../connection/connection';
+import { codecOf } from '../delivery/codecs';
 import type { Outbound } from '../delivery/outbound';
 import { prepareFrame } from '../delivery/prepared-frame';
 import type { ServerEvents } from '../events';
@@ -87,7 +88,10 @@ export class MessagePipeline {
     metrics.messagesIn++;
     if (client.abusive) return;
     client.touch(Date.now());
-    const ctx = this.#context(client, decode(raw, { maxPayload: limits.maxPayload, binary: isBinary }));
+    const ctx = this.#context(
+      client,
+      decode(raw, { maxPayload: limits.maxPayload, binary: isBinary, codec: codecOf(client.ws) }),
+    );
     client.inFlight++;
     let running: void | Promise<void>;
     try {

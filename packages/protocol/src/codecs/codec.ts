@@ -1,0 +1,53 @@
+/**
+ * The WebSocket subprotocols Roomcast speaks (SPEC section 2). A client offers one; without one
+ * (or with `roomcast.v1.json`) frames are JSON text.
+ */
+export const SUBPROTOCOL = Object.freeze({
+  json: 'roomcast.v1.json',
+  msgpack: 'roomcast.v1.msgpack',
+} as const);
+
+export type CodecName = keyof typeof SUBPROTOCOL;
+
+export type ParseResult = { ok: true; value: unknown } | { ok: false; message: string };
+
+/**
+ * How one subprotocol puts a frame on the wire. Both carry the same envelope (`type`, `action`,
+ * `data`, `id`, `room`, `offset`, `response`, `error`); only the bytes differ.
+ */
+export interface Codec {
+  readonly name: CodecName;
+  readonly subprotocol: string;
+  /** Frames are binary WebSocket messages (MessagePack) rather than text (JSON). */
+  readonly binary: boolean;
+  /** One frame's wire form. */
+  encode(frame: unknown): string | Uint8Array;
+  /** One wire message (already size-checked) back to a value. Never throws. */
+  parse(raw: string | Uint8Array): ParseResult;
+  /** What a frame must be, for error messages: "a JSON object". */
+  readonly objectName: string;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** JSON text frames: `roomcast.v1.json`, and what a client without a subprotocol gets. */
+export const jsonCodec: Codec = Object.freeze({
+  name: 'json',
+  subprotocol: SUBPROTOCOL.json,
+  binary: false,
+  objectName: 'a JSON object',
+  encode: (frame: unknown) => JSON.stringify(frame),
+  parse(raw: string | Uint8Array): ParseResult {
+    let text: string;
+    try {
+      text = typeof raw === 'string' ? raw : utf8.decode(raw);
+    } catch {
+      return { ok: false, message: 'Message is not valid UTF-8' };
+    }
+    try {
+      return { ok: true, value: JSON.parse(text) };
+    } catch {
+      return { ok: false, message: 'Message is not valid JSON' };
+    }
+  },
+});

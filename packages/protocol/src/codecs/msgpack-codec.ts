@@ -1,0 +1,28 @@
+import { Decoder, Encoder } from '@msgpack/msgpack';
+import { type Codec, type ParseResult, SUBPROTOCOL } from './codec';
+
+// Reused: both keep scratch state between calls, and JavaScript runs one call at a time.
+// `ignoreUndefined`: an absent field and an undefined one are the same frame, as in JSON.
+const encoder = new Encoder({ ignoreUndefined: true });
+const decoder = new Decoder();
+
+/**
+ * Binary MessagePack frames (`roomcast.v1.msgpack`), one MessagePack map per frame with the JSON
+ * envelope's keys. A map key `__proto__` is refused (the decoder's guard against prototype
+ * pollution), so such a frame gets INVALID_MESSAGE.
+ */
+export const msgpackCodec: Codec = Object.freeze({
+  name: 'msgpack',
+  subprotocol: SUBPROTOCOL.msgpack,
+  binary: true,
+  objectName: 'a MessagePack map',
+  encode: (frame: unknown) => encoder.encode(frame),
+  parse(raw: string | Uint8Array): ParseResult {
+    if (typeof raw === 'string') return { ok: false, message: 'Message is not MessagePack bytes' };
+    try {
+      return { ok: true, value: decoder.decode(raw) };
+    } catch {
+      return { ok: false, message: 'Message is not valid MessagePack' };
+    }
+  },
+});

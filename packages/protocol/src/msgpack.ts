@@ -1,0 +1,2 @@
+// `@roomcast/protocol/msgpack`: the MessagePack codec, apart so JSON-only clients never load it.
+export { msgpackCodec } from './codecs/msgpack-codec';
