@@ -1,5 +1,12 @@
 import type { Bus, History, Logger, RoomStore } from '@roomcast/protocol';
-import type { RedisClient, RedisConnection } from '@roomcast/redis';
+import {
+  connectRedis,
+  RedisBus,
+  type RedisClient,
+  type RedisConnection,
+  RedisHistory,
+  RedisRoomStore,
+} from '@roomcast/redis';
 
 /** What the app built on Redis, and how to let go of all of it. */
 export interface RedisWiring {
@@ -13,14 +20,15 @@ export interface RedisWiring {
 
 /**
  * Connects to Redis and builds the bus, room store and history on two shared clients. The import
- * is dynamic so an app without `redis` never loads ioredis. Rejects with
+ * is static: the umbrella exports `@roomcast/redis` anyway, and a dynamic `import()` from the
+ * CommonJS build would load the ESM copy of it (and of `@roomcast/protocol`) beside the CommonJS
+ * one. Rejects with
  * "Redis unreachable at host:port: ..." when Redis cannot be reached, leaving nothing open.
  */
 export async function wireRedis(
   connection: RedisConnection,
   { appName, logger }: { appName: string; logger: Logger },
 ): Promise<RedisWiring> {
-  const { connectRedis, RedisBus, RedisHistory, RedisRoomStore } = await import('@roomcast/redis');
   const clients = await connectRedis(connection, { logger });
   const { publisherClient, subscriberClient } = clients;
   // The bus and stores take the caller's clients, so they never quit them: close() below does.

@@ -5,7 +5,7 @@ import type { DurablePublisher } from './delivery/durable-publisher';
 import type { RoomStreams } from './delivery/room-streams';
 import type { HttpGateway } from './http/http-gateway';
 import type { ResolvedOptions, WebSocketServerOptions } from './options';
-import type { RoomCoordinator } from './rooms/room-manager';
+import type { RoomCoordinator } from './rooms/room-coordinator';
 import type { Router } from './routing/router';
 import type { WebSocketServer } from './server';
 

@@ -8,14 +8,14 @@ import type { WebSocket } from 'ws';
 import { type ClientManager, ClientRegistry } from './connection/client-registry';
 import { Connections } from './connection/connections';
 import type * as Broadcasts from './delivery/broadcaster';
-import type { Broadcaster } from './delivery/broadcaster';
 import { createDelivery } from './delivery/delivery';
 import { createHttpGateway, type HttpGateway, type ListenOptions } from './http/http-gateway';
 import { Lifecycle } from './lifecycle';
 import { MemoryBus } from './memory-bus';
 import { type Health, healthOf, Metrics, toPrometheus } from './metrics';
 import { resolveOptions, type WebSocketServerOptions } from './options';
-import { RoomCoordinator, type RoomManager } from './rooms/room-manager';
+import { RoomCoordinator } from './rooms/room-coordinator';
+import type { RoomManager } from './rooms/room-manager';
 import { RoomMembers } from './rooms/room-members';
 import { MessagePipeline } from './routing/message-pipeline';
 import type { RouteMiddleware } from './routing/middleware/compose';
@@ -45,8 +45,8 @@ export class WebSocketServer {
   readonly roomManager: RoomManager;
   readonly #rooms: RoomCoordinator;
   /** The same broadcast calls for this node's clients only (what subscriber handlers get). */
-  readonly local: Broadcaster;
-  readonly #cluster: Broadcaster;
+  readonly local: Broadcasts.Broadcaster;
+  readonly #cluster: Broadcasts.Broadcaster;
   readonly #bus: Bus;
   readonly #metrics = new Metrics();
   readonly #pipeline: MessagePipeline;

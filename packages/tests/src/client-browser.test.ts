@@ -17,7 +17,12 @@ const protocolDist = fileURLToPath(new URL('../../protocol/dist/', import.meta.u
 let wss: WebSocketServer;
 let wsUrl: string;
 let http: Server;
-let pageUrl: string;
+let origin: string;
+/** Page path -> the client module it loads: the package's browser entry, or the standalone bundle. */
+const PAGES: Record<string, string> = {
+  '/': '/client/browser.js',
+  '/bundle': '/client/roomcast-client.min.js',
+};
 let context: BrowserContext;
 let profile: string;
 
@@ -28,17 +33,18 @@ beforeAll(async () => {
   ({ url: wsUrl } = await wss.listen());
   http = createServer((request, response) => {
     const path = request.url ?? '/';
-    const file =
-      path === '/protocol.js'
-        ? join(protocolDist, 'index.js')
-        : path.startsWith('/client/')
-          ? join(clientDist, path.slice(8))
-          : undefined;
-    if (path === '/') {
+    // dist/ directories as built: entries import the chunks beside them.
+    const file = path.startsWith('/protocol/')
+      ? join(protocolDist, path.slice(10))
+      : path.startsWith('/client/')
+        ? join(clientDist, path.slice(8))
+        : undefined;
+    const page = PAGES[path];
+    if (page) {
       // The page loads the module itself: an import() inside page.evaluate would be rewritten by
       // vitest's transform before it reaches the browser.
-      const map = JSON.stringify({ imports: { '@roomcast/protocol': '/protocol.js' } });
-      const load = "import * as client from '/client/browser.js'; window.roomcastClient = client;";
+      const map = JSON.stringify({ imports: { '@roomcast/protocol': '/protocol/index.js' } });
+      const load = `import * as client from '${page}'; window.roomcastClient = client;`;
       response
         .writeHead(200, { 'Content-Type': 'text/html' })
         .end(`<!doctype html><script type="importmap">${map}</script><script type="module">${load}</script>`);
@@ -47,7 +53,7 @@ beforeAll(async () => {
     } else response.writeHead(404).end();
   });
   await new Promise<void>(resolve => http.listen(0, '127.0.0.1', resolve));
-  pageUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}/`;
+  origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   profile = mkdtempSync(join(tmpdir(), 'roomcast-chromium-'));
   context = await chromium.launchPersistentContext(profile, CHROMIUM_LAUNCH_OPTIONS);
 }, 120_000);
@@ -59,29 +65,39 @@ afterAll(async () => {
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
-it('dist/browser.js connects from Chromium, joins a room and receives its broadcast', async () => {
+async function joinAndReceive(pagePath: string, codec: 'json' | 'msgpack') {
   const page = await context.newPage();
-  await page.goto(pageUrl);
+  await page.goto(origin + pagePath);
   await page.waitForFunction(() => 'roomcastClient' in window);
-  const clientId = await page.evaluate(
-    async ({ url }) => {
+  const { clientId, protocol } = await page.evaluate(
+    async ({ url, codec }) => {
       type ClientModule = typeof import('@roomcast/client/browser');
       const state = window as unknown as { received?: unknown; roomcastClient: ClientModule };
-      const client = state.roomcastClient.createClient({ url });
+      const client = state.roomcastClient.createClient({ url, codec });
       client.on('chat', 'message', (data: unknown) => {
         state.received = data;
       });
       await client.connect();
       await client.joinRoom('lobby', { username: 'browser' });
-      return client.clientId as string;
+      return { clientId: client.clientId as string, protocol: client.socket?.protocol };
     },
-    { url: wsUrl },
+    { url: wsUrl, codec },
   );
   expect(wss.rooms.get('lobby')?.has(clientId)).toBe(true);
   await wss.broadcastToRoom({
     roomName: 'lobby',
-    data: { type: 'chat', action: 'message', data: { text: 'hi browser' } },
+    data: { type: 'chat', action: 'message', data: { text: `hi ${codec}` } },
   });
   const received = await page.waitForFunction(() => (window as unknown as { received?: unknown }).received);
-  expect(await received.jsonValue()).toEqual({ text: 'hi browser' });
+  expect(await received.jsonValue()).toEqual({ text: `hi ${codec}` });
+  await page.close();
+  return protocol;
+}
+
+it('dist/browser.js connects from Chromium, joins a room and receives its broadcast', async () => {
+  expect(await joinAndReceive('/', 'json')).toBe('');
+}, 120_000);
+
+it('the standalone bundle speaks MessagePack, loading its codec chunk on first connect', async () => {
+  expect(await joinAndReceive('/bundle', 'msgpack')).toBe('roomcast.v1.msgpack');
 }, 120_000);

@@ -15,7 +15,7 @@ import type { Outbound } from '../delivery/outbound';
 import { prepareFrame } from '../delivery/prepared-frame';
 import type { ServerEvents } from '../events';
 import type { Metrics } from '../metrics';
-import type { RoomCoordinator } from '../rooms/room-manager';
+import type { RoomCoordinator } from '../rooms/room-coordinator';
 import type { MessagePipeline } from '../routing/message-pipeline';
 import type { ClientRegistry } from './client-registry';
 import { Connection } from './connection';

@@ -1,7 +1,7 @@
 import { ErrorCode, type JoinRoomData, RoomcastError, SystemRoute } from '@roomcast/protocol';
 import { type ClientRegistry, clientOf } from '../connection/client-registry';
 import type { Router } from '../routing/router';
-import type { RoomCoordinator } from './room-manager';
+import type { RoomCoordinator } from './room-coordinator';
 
 export interface RoomRouteDeps {
   clients: ClientRegistry;
