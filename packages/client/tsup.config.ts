@@ -24,6 +24,9 @@ async function buildStandaloneBundle(): Promise<void> {
     config: false,
   });
   const bundle = readFileSync('dist/roomcast-client.min.js');
+  // Self-contained: the only import left is the lazy MessagePack chunk (`import("./msgpack-…")`).
+  const staticImport = /(?:^|[;}\s])(?:import|export)[^;]*?from\s*"\.\/[^"]+"/.exec(bundle.toString());
+  if (staticImport) throw new Error(`the standalone bundle imports a chunk statically: ${staticImport[0]}`);
   const size = { minified: bundle.length, gzipped: gzipSync(bundle, { level: 9 }).length };
   writeFileSync('dist/browser-size.json', `${JSON.stringify(size)}\n`);
   console.log(`browser bundle: ${size.minified} bytes minified, ${size.gzipped} bytes gzipped`);

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { decode } from '../codec';
 import { ErrorCode } from '../codes';
 import type { ClientFrame } from '../frames';
-import { jsonCodec } from './codec';
+import { jsonCodec, SUBPROTOCOL } from './codec';
 import { msgpackCodec } from './msgpack-codec';
 
 // At least 1,000 generated cases per property; generous timeouts because CI machines are shared.
@@ -18,6 +18,10 @@ const clientFrame: fc.Arbitrary<ClientFrame> = fc.record(
 const asMsgpack = { codec: msgpackCodec, binary: true };
 
 describe('the MessagePack codec', () => {
+  it('speaks the subprotocol SPEC section 2 names', () => {
+    expect(msgpackCodec.subprotocol).toBe(SUBPROTOCOL.msgpack);
+  });
+
   it('round-trips every valid frame, to the same value the JSON codec gives', () => {
     fc.assert(
       fc.property(clientFrame, frame => {
