@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { JwtAuthenticatorOptions } from '@roomcast/auth';
 import type { Logger } from '@roomcast/protocol';
 import type { RedisConnection } from '@roomcast/redis';
@@ -22,6 +22,13 @@ export interface WebServerConfig {
   /** Default '127.0.0.1': exposing the app is a decision, not an accident. */
   host?: string;
   requestHandler?: RequestHandler;
+  /**
+   * An HTTP server the app already has (node:http, `expressApp.listen()`, `fastify.server`): the
+   * app attaches to it instead of listening itself. Its `/healthz`, `/metrics` and `/api` go
+   * first, every other request reaches the server's own handlers; `stop()` detaches and leaves the
+   * server to its owner. `port` and `host` are the server's then, not options.
+   */
+  server?: Server;
 }
 
 /** The server options of `@roomcast/server`, plus the guide's descriptive keys. */
@@ -71,6 +78,8 @@ export interface ResolvedAppOptions {
   host: string;
   path: string;
   requestHandler: RequestHandler | undefined;
+  /** The caller's HTTP server to attach to (`webserver.server`). */
+  server: Server | undefined;
   websocket: WebSocketConfig | undefined;
   /** Set instead of `websocket` with `type: 'client'`. */
   websocketClient: WebSocketClientConfig | undefined;
@@ -102,7 +111,7 @@ const TOP_KEYS = [
   'logger',
   'handleSignals',
 ] as const;
-const WEBSERVER_KEYS = ['port', 'host', 'requestHandler'] as const;
+const WEBSERVER_KEYS = ['port', 'host', 'requestHandler', 'server'] as const;
 // The server checks its own keys too; checking here as well gives the "did you mean" hint.
 const WEBSOCKET_KEYS = WEBSOCKET_SERVER_OPTION_KEYS;
 const AUTH_KEYS = [
@@ -131,6 +140,7 @@ export function resolveAppOptions(options: WebApplicationOptions): ResolvedAppOp
   }
   const webserver = options.webserver ?? {};
   checkKeys(`${WHERE} webserver`, webserver, WEBSERVER_KEYS);
+  if (webserver.server !== undefined) checkAttachable(webserver);
   const port = webserver.port ?? DEFAULT_WEB_APPLICATION_OPTIONS.port;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new TypeError(`${WHERE}: webserver.port must be a whole number from 0 to 65535; got ${port}.`);
@@ -169,6 +179,7 @@ export function resolveAppOptions(options: WebApplicationOptions): ResolvedAppOp
     host: webserver.host ?? DEFAULT_WEB_APPLICATION_OPTIONS.host,
     path: pathOf(websocket.url ?? websocket.path),
     requestHandler: webserver.requestHandler,
+    server: webserver.server,
     websocket: client || websocket.enabled === false ? undefined : websocket,
     websocketClient: client?.enabled === false ? undefined : client,
     redis: options.redis,
@@ -188,5 +199,19 @@ function pathOf(url: string | undefined): string {
     return pathname === '' ? '/' : pathname;
   } catch {
     throw new TypeError(`${WHERE}: websocket.url must be a URL like 'ws://localhost:3000/ws'; got "${url}".`);
+  }
+}
+
+function checkAttachable(webserver: WebServerConfig): void {
+  const server = webserver.server as { on?: unknown; listeners?: unknown } | null;
+  if (typeof server?.on !== 'function' || typeof server.listeners !== 'function') {
+    throw new TypeError(
+      `${WHERE}: webserver.server must be a node:http server (expressApp.listen(), fastify.server, http.createServer()).`,
+    );
+  }
+  if (webserver.port !== undefined || webserver.host !== undefined) {
+    throw new TypeError(
+      `${WHERE}: webserver.port and webserver.host belong to the server in webserver.server: listen on it yourself.`,
+    );
   }
 }

@@ -5,10 +5,11 @@ import type { WebSocketClient } from '@roomcast/client';
 import type { Authenticator, Logger } from '@roomcast/protocol';
 import type { RedisClient } from '@roomcast/redis';
 import { type Health, WebSocketServer, type WebSocketServerOptions } from '@roomcast/server';
+import { attachHttpRoutes } from './attached-http';
 import { createAppClient } from './client-config';
 import { ClusterPrimary } from './cluster-primary';
 import { type ApiHandler, type ApiWiring, wireApi } from './http-api/api-wiring';
-import { createHttpHandler } from './http-handler';
+import { createHttpHandler, createHttpRoutes } from './http-handler';
 import { closeHttp, listenHttp } from './listen';
 import { createAppLogger } from './logger';
 import {
@@ -43,6 +44,8 @@ export class WebApplication {
   #server: WebSocketServer | undefined;
   #client: WebSocketClient | undefined;
   #http: Server | undefined;
+  /** Set when the app attached to the caller's server (`webserver.server`) instead of listening. */
+  #attached: { detach(): void } | undefined;
   #redis: RedisWiring | undefined;
   #api: ApiWiring | undefined;
   #apiHandler: ApiHandler | undefined;
@@ -83,9 +86,11 @@ export class WebApplication {
     this.performance = Object.freeze({ getWebSocketHealth: () => this.#requireServer().getHealth() });
   }
 
-  /** The bound HTTP port and server, once started. */
+  /** The bound HTTP port and server, once started (an attached server's port once it listens). */
   get webserver(): { port: number | undefined; server: Server | undefined } {
-    return { port: this.#port, server: this.#http };
+    const address = this.#attached ? this.#http?.address() : undefined;
+    const port = address && typeof address === 'object' ? address.port : this.#port;
+    return { port, server: this.#http };
   }
 
   /** Starts everything; rejects (and leaves nothing open) when Redis or the port is unavailable. */
@@ -128,23 +133,28 @@ export class WebApplication {
       this.#redis = await wireRedis(options.redis, { appName: this.name, logger: this.logger });
     if (options.websocket) this.#server = this.#createServer();
     if (options.websocketClient) this.#client = await createAppClient(options.websocketClient, this.logger);
-    this.#http = createServer(
-      createHttpHandler({
-        health: () => this.#server?.getHealth(),
-        metrics: () => this.#server?.metrics() ?? '',
-        requestHandler: options.requestHandler,
-        api: this.#apiHandler,
-        logger: this.logger,
-      }),
-    );
-    await this.#server?.attach(this.#http, { path: options.path });
-    this.#port = await listenHttp(this.#http, options.port, options.host);
+    const routes = {
+      health: () => this.#server?.getHealth(),
+      metrics: () => this.#server?.metrics() ?? '',
+      requestHandler: options.requestHandler,
+      api: this.#apiHandler,
+      logger: this.logger,
+    };
+    if (options.server) {
+      this.#http = options.server;
+      this.#attached = attachHttpRoutes(options.server, createHttpRoutes(routes));
+      await this.#server?.attach(options.server, { path: options.path });
+    } else {
+      this.#http = createServer(createHttpHandler(routes));
+      await this.#server?.attach(this.#http, { path: options.path });
+      this.#port = await listenHttp(this.#http, options.port, options.host);
+    }
     // Keeps retrying (reconnect with backoff) until the server answers; stop() may come first.
     if (!this.#stopping) await this.#client?.connectToServer();
     this.logger.info(
       {
         app: this.name,
-        url: `http://${options.host}:${this.#port}`,
+        url: this.#attached ? 'attached to the caller’s HTTP server' : `http://${options.host}:${this.#port}`,
         ws: options.websocketClient ? { client: options.websocketClient.url } : options.path,
         redis: !!this.#redis,
       },
@@ -180,7 +190,9 @@ export class WebApplication {
     this.#client?.disconnect();
     await this.#primary?.stop();
     await this.#server?.stop();
-    if (this.#http) await closeHttp(this.#http);
+    // The caller's server stays theirs: only this app's routes come off it.
+    if (this.#attached) this.#attached.detach();
+    else if (this.#http) await closeHttp(this.#http);
     await this.#api?.close();
     await this.#redis?.close();
   }
