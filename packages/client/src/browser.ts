@@ -11,4 +11,4 @@ export type {
 export { WebSocketClient, WebSocketClientBaseController } from './guide-client';
 export type { ClientOptions, ReconnectOptions, WebSocketConstructor, WebSocketLike } from './options';
 export { backoffDelay, DEFAULT_CLIENT_OPTIONS, DEFAULT_RECONNECT } from './options';
-export type { RouteAction, RouteData, RouteResponse, RouteType } from './typed-routes';
+export type { DataArgs, RouteAction, RouteData, RouteResponse, RouteType } from './typed-routes';

@@ -24,7 +24,7 @@ import {
 import { disconnected, Outbox } from './outbox';
 import { Reconnector } from './reconnect';
 import { RoomTracker } from './room-tracker';
-import type { RouteAction, RouteData, RouteResponse, RouteType } from './typed-routes';
+import type { DataArgs, RouteAction, RouteData, RouteResponse, RouteType } from './typed-routes';
 
 export interface ClientStats {
   /** Frames dropped from a full offline queue since the client was created. */
@@ -126,7 +126,7 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
   send<T extends RouteType<TRoutes>, A extends RouteAction<TRoutes, T>>(
     type: T,
     action: A,
-    data?: RouteData<TRoutes, T, A>,
+    ...[data]: DataArgs<RouteData<TRoutes, T, A>>
   ): boolean {
     if (this.#closed) return false;
     this.#outbox.send({ type, action, data });
@@ -137,10 +137,10 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
   request<T extends RouteType<TRoutes>, A extends RouteAction<TRoutes, T>>(
     type: T,
     action: A,
-    data?: RouteData<TRoutes, T, A>,
-    options: { timeoutMs?: number } = {},
+    ...[data, options]: DataArgs<RouteData<TRoutes, T, A>, [options?: { timeoutMs?: number }]>
   ): Promise<RouteResponse<TRoutes, T, A>> {
-    return this.#request(type, action, data, options.timeoutMs) as Promise<RouteResponse<TRoutes, T, A>>;
+    const reply = this.#request(type, action, data, options?.timeoutMs);
+    return reply as Promise<RouteResponse<TRoutes, T, A>>;
   }
 
   /** Calls `handler(data, frame)` for every pushed frame of this type/action. */

@@ -12,4 +12,4 @@ export { WebSocketClientBaseController } from './guide-client';
 export { createClient, RoomcastClient, WebSocketClient } from './node';
 export type { ClientOptions, ReconnectOptions, WebSocketConstructor, WebSocketLike } from './options';
 export { backoffDelay, DEFAULT_CLIENT_OPTIONS, DEFAULT_RECONNECT } from './options';
-export type { RouteAction, RouteData, RouteResponse, RouteType } from './typed-routes';
+export type { DataArgs, RouteAction, RouteData, RouteResponse, RouteType } from './typed-routes';

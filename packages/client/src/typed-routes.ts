@@ -18,3 +18,11 @@ export type RouteResponse<
   TType extends RouteType<TRoutes>,
   TAction extends RouteAction<TRoutes, TType>,
 > = TRoutes[TType][TAction] extends RouteContract<unknown, infer TResponse> ? TResponse : unknown;
+
+/**
+ * The arguments after `type, action`: the data, required when the route's data cannot be
+ * `undefined` (a schema that needs it), then `rest`.
+ */
+export type DataArgs<TData, TRest extends unknown[] = []> = undefined extends TData
+  ? [data?: TData, ...rest: TRest]
+  : [data: TData, ...rest: TRest];

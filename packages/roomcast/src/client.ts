@@ -5,6 +5,7 @@ export type {
   ClientEvents,
   ClientOptions,
   ClientStats,
+  DataArgs,
   JoinRoomOptions,
   MessageHandler,
   ReconnectOptions,

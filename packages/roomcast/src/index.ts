@@ -35,6 +35,7 @@ export type {
   ClientEvents,
   ClientOptions,
   ClientStats,
+  DataArgs,
   JoinRoomOptions,
   MessageHandler,
   ReconnectOptions,

@@ -63,7 +63,8 @@ export interface SubscriberHandlersOptions {
 export interface WebSocketServerOptions {
   /** Name used in the default bus prefix and in logs. */
   name?: string;
-  routes?: RouteDefinition[];
+  /** Accepts a list declared `as const` too. */
+  routes?: readonly RouteDefinition[];
   /** Where `controllerName` routes find `<name>.controller.{js,ts}` or `<name>.{js,ts}`. */
   controllersDirectory?: string;
   events?: ServerEvents;

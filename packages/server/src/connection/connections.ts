@@ -78,6 +78,8 @@ export class Connections {
       );
     }
     const userId = client.user?.userId ?? null;
+    // Ids only, at debug: never a token, a message body or (at this level) an address.
+    this.#deps.logger.debug({ clientId, nodeId, userId }, 'client connected');
     events.onConnected?.({ ws, clientId, userId });
     this.#deps.cluster.publish(WebSocketRedisSubscriberEvent.ClientConnected, { clientId, nodeId, userId });
   }
@@ -150,6 +152,7 @@ export class Connections {
     // Once per client: a slow consumer is disconnected at its 4009, before its socket closes.
     if (!clients.remove(clientId)) return;
     client.clearTimers();
+    this.#deps.logger.debug({ clientId, nodeId, code, reason }, 'client disconnected');
     await rooms.leaveAll(client);
     events.onDisconnected?.({ clientId, code, reason });
     const userId = client.user?.userId ?? null;

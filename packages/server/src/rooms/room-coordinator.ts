@@ -185,6 +185,10 @@ export class RoomCoordinator implements RoomManager {
       }
       await this.#deps.store.remove(roomName, client.clientId);
       this.#announce(this.#member(client), roomName, 'leave');
+      this.#deps.logger.debug(
+        { clientId: client.clientId, roomName, nodeId: this.#deps.nodeId },
+        'left room',
+      );
     }
     return {
       success: true,
@@ -246,6 +250,10 @@ export class RoomCoordinator implements RoomManager {
     }
     await this.#deps.store.add(roomName, this.#member(client));
     this.#announce(this.#member(client), roomName, 'join');
+    this.#deps.logger.debug(
+      { clientId: client.clientId, roomName, nodeId: this.#deps.nodeId },
+      'joined room',
+    );
   }
 
   /** Presence frames to the room's members (when the room has presence) and the automatic event. */

@@ -12,7 +12,11 @@ export type RouteHandler<TData = unknown, TResponse = unknown> = (
 /** A controller class: methods named after actions, `this.webSocketServer` set by the base class. */
 export type ControllerClass = new (options: { webSocketServer: never }) => object;
 
-export interface RouteDefinition<TData = unknown, TResponse = unknown> {
+/**
+ * `TData`: what the handler gets (the schema's output); `TInput`: what a client sends (the
+ * schema's input; they differ when the schema transforms).
+ */
+export interface RouteDefinition<TData = unknown, TResponse = unknown, TInput = TData> {
   type: string;
   action: string;
   /** A plain function handler. */
@@ -22,7 +26,7 @@ export interface RouteDefinition<TData = unknown, TResponse = unknown> {
   /** The guide's controller file name, loaded from `controllersDirectory`. */
   controllerName?: string;
   /** Any Standard Schema validator (zod, valibot, arktype): data failing it gets INVALID_MESSAGE. */
-  schema?: StandardSchemaV1<unknown, TData>;
+  schema?: StandardSchemaV1<TInput, TData>;
   /**
    * This route's middleware, run in order after the server's (`server.use`) and before the schema
    * check and the handler: `middleware: [perRoomRateLimit(5, 1_000)]`.
@@ -38,16 +42,22 @@ export interface RouteDefinition<TData = unknown, TResponse = unknown> {
  * const send = route({ type: 'chat', action: 'send', schema: z.object({ text: z.string() }),
  *   handler: (ws, clientId, data) => ({ ok: true, length: data.text.length }) });
  */
-export function route<const TType extends string, const TAction extends string, TData, TResponse>(
-  definition: RouteDefinition<TData, TResponse> & { type: TType; action: TAction },
-): TypedRoute<TType, TAction, TData, Awaited<TResponse>> {
-  return definition as unknown as TypedRoute<TType, TAction, TData, Awaited<TResponse>>;
+export function route<
+  const TType extends string,
+  const TAction extends string,
+  TData,
+  TResponse,
+  TInput = TData,
+>(
+  definition: RouteDefinition<TData, TResponse, TInput> & { type: TType; action: TAction },
+): TypedRoute<TType, TAction, TInput, Awaited<TResponse>> {
+  return definition as unknown as TypedRoute<TType, TAction, TInput, Awaited<TResponse>>;
 }
 
 export type TypedRoute<TType extends string, TAction extends string, TData, TResponse> = RouteDefinition & {
   readonly type: TType;
   readonly action: TAction;
-  /** Type-level only: what the client sends and gets back. */
+  /** Type-level only: what the client sends (the schema's input) and gets back. */
   readonly __contract?: RouteContract<TData, TResponse>;
 };
 
