@@ -30,6 +30,16 @@ export interface Codec {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Both codecs refuse a `__proto__` key at any depth (MessagePack's decoder does it itself). */
+export const PROTO_KEY_MESSAGE = 'The key "__proto__" is not allowed';
+
+/** Whether a parsed value has an own `__proto__` key anywhere (JSON.parse makes one). */
+export function hasProtoKey(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (!Array.isArray(value) && Object.hasOwn(value, '__proto__')) return true;
+  return Object.values(value).some(hasProtoKey);
+}
+
 /** JSON text frames: `roomcast.v1.json`, and what a client without a subprotocol gets. */
 export const jsonCodec: Codec = Object.freeze({
   name: 'json',
@@ -44,10 +54,15 @@ export const jsonCodec: Codec = Object.freeze({
     } catch {
       return { ok: false, message: 'Message is not valid UTF-8' };
     }
+    let value: unknown;
     try {
-      return { ok: true, value: JSON.parse(text) };
+      value = JSON.parse(text);
     } catch {
       return { ok: false, message: 'Message is not valid JSON' };
     }
+    // Walked only when the text could spell the key (as is, or with a \u escape): rare.
+    if ((text.includes('__proto__') || text.includes('\\u')) && hasProtoKey(value))
+      return { ok: false, message: PROTO_KEY_MESSAGE };
+    return { ok: true, value };
   },
 });

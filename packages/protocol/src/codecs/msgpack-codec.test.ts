@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { decode } from '../codec';
 import { ErrorCode } from '../codes';
 import type { ClientFrame } from '../frames';
-import { jsonCodec, SUBPROTOCOL } from './codec';
+import { hasProtoKey, jsonCodec, PROTO_KEY_MESSAGE, SUBPROTOCOL } from './codec';
 import { msgpackCodec } from './msgpack-codec';
 
 // At least 1,000 generated cases per property; generous timeouts because CI machines are shared.
@@ -22,13 +22,27 @@ describe('the MessagePack codec', () => {
     expect(msgpackCodec.subprotocol).toBe(SUBPROTOCOL.msgpack);
   });
 
+  it('refuses a __proto__ key at any depth in JSON too, spelled out or escaped', () => {
+    for (const text of [
+      '{"type":"a","action":"b","data":{"x":[{"__proto__":1}]}}',
+      '{"type":"a","action":"b","\\u005f_proto__":1}',
+    ]) {
+      expect(decode(text)).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_MESSAGE', message: PROTO_KEY_MESSAGE },
+      });
+    }
+    expect(decode('{"type":"a","action":"b","data":{"proto":"__proto"}}').ok).toBe(true);
+  });
+
   it('round-trips every valid frame, to the same value the JSON codec gives', () => {
     fc.assert(
       fc.property(clientFrame, frame => {
         const packed = decode(msgpackCodec.encode(frame), asMsgpack);
         const json = decode(jsonCodec.encode(frame), {});
         expect(packed).toEqual(json);
-        expect(packed.ok).toBe(true);
+        // Both refuse a __proto__ key anywhere (fast-check generates them); nothing else.
+        expect(packed.ok).toBe(!hasProtoKey(frame));
       }),
       RUNS,
     );
@@ -61,7 +75,7 @@ describe('the MessagePack codec', () => {
     );
     // { "__proto__": 1 } written by hand: fixmap of 1, fixstr "__proto__", 1.
     const proto = new Uint8Array([0x81, 0xa9, ...new TextEncoder().encode('__proto__'), 0x01]);
-    expect(refusal(proto)).toBe('INVALID_MESSAGE: Message is not valid MessagePack');
+    expect(refusal(proto)).toBe(`INVALID_MESSAGE: ${PROTO_KEY_MESSAGE}`);
   });
 
   it('refuses frames over maxPayload with PAYLOAD_TOO_LARGE before decoding them', () => {
