@@ -63,6 +63,12 @@ it('keeps showing its node’s messages while that node is cut from Redis, then 
   await say(b, 100); // never reaches A's members: A is cut off
   toRedis.up();
   await until('roomNotRecovered once the stream is back', () => notRecovered.length === 1);
+  // Healed means both of A's Redis connections are back: the notice can come while the
+  // subscriber is still reconnecting, and a message sent then goes live, as it should.
+  await until(
+    'node A’s bus connected again',
+    async () => (await a.server.getHealth()).bus?.connected === true,
+  );
   await say(a, 5);
   await until('the next message, exact again', () => seen.includes(5));
   expect(offsets.slice(1, 4)).toEqual([undefined, undefined, undefined]);
