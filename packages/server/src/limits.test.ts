@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { TestClient, upgradeStatus } from '@roomcast/test-support/test-client';
 import { useTestServers } from '@roomcast/test-support/test-servers';
 import fc from 'fast-check';
@@ -119,11 +120,31 @@ describe('bad input (SPEC section 10, one node)', () => {
   });
 });
 
+/** Listener counts per event, to compare before and after. */
+function listenersOf(emitter: EventEmitter): Record<string, number> {
+  return Object.fromEntries(emitter.eventNames().map(name => [String(name), emitter.listenerCount(name)]));
+}
+
+/** Sockets and servers by kind; timers only as a count (one made by the connect may since be gone). */
+function activeResources(): { handles: string[]; timers: number } {
+  const all = process.getActiveResourcesInfo();
+  return {
+    handles: all.filter(kind => kind !== 'Timeout').sort(),
+    timers: all.length - all.filter(kind => kind !== 'Timeout').length,
+  };
+}
+
 describe('fuzz', () => {
   it('answers 2,000 random frames without crashing or leaking listeners', async () => {
     const { server, connect } = await start({ limits: { rateLimit: false } });
     const client = await connect();
-    const baseline = { listeners: process.listenerCount('uncaughtException'), health: server.getHealth() };
+    const onServer = server.clientManager.getClient({ clientId: client.clientId })!.ws;
+    const socketOnServer = (onServer as unknown as { _socket: EventEmitter })._socket;
+    const baseline = {
+      listeners: [listenersOf(onServer), listenersOf(socketOnServer)],
+      resources: activeResources(),
+      health: server.getHealth(),
+    };
     const deep = fc.integer({ min: 1, max: 2_000 }).map(n => `${'['.repeat(n)}${']'.repeat(n)}`);
     const frames = fc.sample(
       fc.oneof(
@@ -141,7 +162,11 @@ describe('fuzz', () => {
     for (const frame of frames) client.ws.send(frame);
     await expect.poll(() => client.frames.length - before, { timeout: 30_000 }).toBe(frames.length);
     expect(await client.request('system', 'ping')).toMatchObject({ response: 'pong' });
-    expect(process.listenerCount('uncaughtException')).toBe(baseline.listeners);
+    // Nothing a frame does may stay behind: no listener on the connection, no timer or handle.
+    expect([listenersOf(onServer), listenersOf(socketOnServer)]).toEqual(baseline.listeners);
+    const resources = activeResources();
+    expect(resources.handles).toEqual(baseline.resources.handles);
+    expect(resources.timers).toBeLessThanOrEqual(baseline.resources.timers);
     const health = server.getHealth();
     expect(health.activeConnections).toBe(baseline.health.activeConnections);
     expect(health.rooms).toBe(baseline.health.rooms);

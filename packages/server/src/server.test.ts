@@ -513,8 +513,13 @@ describe('events and lifecycle', () => {
   it('stop() closes clients with 1001, refuses new upgrades and is safe twice', async () => {
     const { server, url, connect } = await start();
     const a = await connect();
-    const stopping = server.stop();
+    // A client that does not read holds the stop open (it waits for the close handshake), so the
+    // upgrade below reaches a server that is stopping but still listening: only the 503 refuses it.
+    a.ws.pause();
+    const stopping = server.stop({ timeoutMs: 60_000 });
     expect(server.stop()).toBe(stopping);
+    expect(await upgradeStatus(url)).toBe(503);
+    a.ws.resume();
     expect((await a.closed).code).toBe(1001);
     await stopping;
     await expect(TestClient.connect(url)).rejects.toThrow();

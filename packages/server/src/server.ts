@@ -80,7 +80,6 @@ export class WebSocketServer {
     const connections = new Connections({ ...parts, pipeline: this.#pipeline, rooms });
     this.#gateway = createHttpGateway(resolved, metrics, {
       authenticator,
-      isStopping: () => this.#lifecycle.stopping,
       connected: (ws, user, ip) => connections.accept(ws, user, ip),
     });
     const signIn: SystemRouteDeps['signIn'] = (client, user) => connections.signIn(client, user);

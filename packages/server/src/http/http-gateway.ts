@@ -108,8 +108,6 @@ function destroySocket(this: Duplex): void {
 
 export interface GatewayHooks {
   authenticator: Authenticator | undefined;
-  /** True once `stop()` began: new upgrades are answered 503. */
-  isStopping: () => boolean;
   /** A socket finished its upgrade. */
   connected: HttpGatewayDeps['connected'];
 }
@@ -136,7 +134,6 @@ export function createHttpGateway(
       authenticator: hooks.authenticator,
       metrics,
       logger: resolved.logger,
-      isStopping: hooks.isStopping,
     },
     connected: hooks.connected,
   });

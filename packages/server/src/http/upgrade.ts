@@ -14,14 +14,13 @@ export interface UpgradeGateDeps {
   logger: Logger;
   /** Connection caps and the client's address (behind trusted proxies, from X-Forwarded-For). */
   guard: Pick<HandshakeGuard, 'enter'>;
-  isStopping: () => boolean;
 }
 
 export type UpgradeDecision = { ok: true; user: AuthUser | undefined; ip: string } | { ok: false };
 
 /**
- * Decides an HTTP upgrade before any WebSocket exists: path, shutdown, origin, connection caps
- * and the client's address, then the token (`?token=` or `Authorization: Bearer`). Refusals are
+ * Decides an HTTP upgrade before any WebSocket exists: path, origin, then the handshake guard
+ * (503 once `stop()` began, connection caps, the client's address), then the token (`?token=` or `Authorization: Bearer`). Refusals are
  * plain HTTP answers, so a refused client never holds a socket.
  */
 export async function checkUpgrade(
@@ -31,7 +30,6 @@ export async function checkUpgrade(
 ): Promise<UpgradeDecision> {
   const url = new URL(request.url ?? '/', 'http://localhost');
   if (url.pathname !== deps.path) return refuse(socket, 404, deps);
-  if (deps.isStopping()) return refuse(socket, 503, deps);
   const origin = request.headers.origin;
   // Browsers always send Origin; other clients (servers, CLIs) are not subject to CORS.
   if (deps.allowedOrigins && origin !== undefined && !deps.allowedOrigins.has(origin))
