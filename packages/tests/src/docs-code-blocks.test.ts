@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@roomcast/test-support/redis-process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { COMPILED_LANGS, collectBlocks } from './support/doc-blocks';
+import { COMPILED_LANGS, collectBlocks, parseBlocks } from './support/doc-blocks';
 import { compileBlocks, writeBlocks } from './support/doc-compile';
 import { runBlocks } from './support/doc-run';
 
@@ -56,5 +56,53 @@ describe('runnable blocks', () => {
       // The server stopped gracefully on SIGTERM (WebApplication logs it), not by being killed.
       expect(outputs[1]).toContain('"msg":"stopped"');
     }
+  });
+});
+
+describe('the block parser', () => {
+  const markdown = [
+    '# Title', // 1
+    '```ts', // 2
+    'const a = 1;', // 3
+    '```', // 4
+    '<!-- docs: run -->', // 5
+    '', // 6
+    '```typescript', // 7
+    'console.log(2);', // 8
+    '```', // 9
+    '<!-- docs: not-compiled: a sketch of an interface, not code -->', // 10
+    '```ts', // 11
+    'x', // 12
+    '```', // 13
+    '<!-- docs: run server -->', // 14
+    '```ts', // 15
+    '```', // 16
+    '```', // 17
+    'no language', // 18
+    '```', // 19
+    '<!-- docs: not-compiled -->', // 20
+    '```json', // 21
+    '{}', // 22
+    '```', // 23
+  ].join('\n');
+  const { blocks, problems } = parseBlocks('x.md', markdown);
+
+  it('gives each block its language, mode and the line of its first line of code', () => {
+    expect(blocks.map(({ line, lang, mode, reason }) => ({ line, lang, mode, reason }))).toEqual([
+      { line: 3, lang: 'ts', mode: 'compile', reason: undefined },
+      { line: 8, lang: 'typescript', mode: 'run', reason: undefined },
+      { line: 12, lang: 'ts', mode: 'not-compiled', reason: 'a sketch of an interface, not code' },
+      { line: 16, lang: 'ts', mode: 'run-server', reason: undefined },
+      { line: 18, lang: '', mode: 'compile', reason: undefined },
+      { line: 22, lang: 'json', mode: 'compile', reason: undefined },
+    ]);
+    expect(blocks[0]?.code).toBe('const a = 1;');
+  });
+
+  it('refuses a fence without a language and a marker without a reason', () => {
+    expect(problems).toEqual([
+      'x.md:17: code block names no language (ts, sh, json, text, ...)',
+      'x.md:21: unknown marker <!-- docs: not-compiled --> (run, run server, or not-compiled: <why>)',
+    ]);
   });
 });

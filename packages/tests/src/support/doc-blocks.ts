@@ -25,7 +25,7 @@ export interface DocBlock {
 export const COMPILED_LANGS: ReadonlySet<string> = new Set(['ts', 'typescript', 'js', 'javascript']);
 
 const FENCE = /^(\s*)(`{3,}|~{3,})\s*([^\s`]*)/;
-const MARKER = /^<!--\s*docs:\s*(run server|run|not-compiled)\b\s*(.*?)\s*-->$/;
+const MARKER = /^<!--\s*docs:\s*(.*?)\s*-->$/;
 
 /** The Markdown files whose blocks are held: the root README, docs/, every package's and app's README. */
 export function docFiles(root: string): string[] {
@@ -49,16 +49,19 @@ export function docFiles(root: string): string[] {
   return files;
 }
 
-function markerBefore(lines: string[], fenceIndex: number): { mode: BlockMode; reason?: string } | undefined {
+type Marker = { mode: BlockMode; reason?: string } | { problem: string };
+
+/** The `<!-- docs: ... -->` comment on the last non-blank line before a fence, if any. */
+function markerBefore(lines: string[], fenceIndex: number): Marker | undefined {
   let index = fenceIndex - 1;
   while (index >= 0 && lines[index]?.trim() === '') index--;
-  const match = MARKER.exec(lines[index]?.trim() ?? '');
-  if (!match) return undefined;
-  const kind = match[1];
-  const reason = match[2] ?? '';
-  if (kind === 'run server') return { mode: 'run-server' };
-  if (kind === 'run') return { mode: 'run' };
-  return reason ? { mode: 'not-compiled', reason } : { mode: 'not-compiled' };
+  const text = MARKER.exec(lines[index]?.trim() ?? '')?.[1];
+  if (text === undefined) return undefined;
+  if (text === 'run server') return { mode: 'run-server' };
+  if (text === 'run') return { mode: 'run' };
+  const notCompiled = /^not-compiled:\s*(\S.*)$/.exec(text);
+  if (notCompiled?.[1]) return { mode: 'not-compiled', reason: notCompiled[1] };
+  return { problem: `unknown marker <!-- docs: ${text} --> (run, run server, or not-compiled: <why>)` };
 }
 
 /** Every fenced block of one Markdown text, with an error for each fence that names no language. */
@@ -81,20 +84,12 @@ export function parseBlocks(file: string, text: string): { blocks: DocBlock[]; p
       problems.push(`${file}:${index + 1}: code block names no language (ts, sh, json, text, ...)`);
     const marker = markerBefore(lines, index);
     const normalized = lang.toLowerCase();
-    if (marker && !COMPILED_LANGS.has(normalized)) {
+    if (marker && 'problem' in marker) problems.push(`${file}:${index + 1}: ${marker.problem}`);
+    else if (marker && !COMPILED_LANGS.has(normalized)) {
       problems.push(`${file}:${index + 1}: a docs marker on a ${lang || 'plain'} block does nothing`);
     }
-    if (marker?.mode === 'not-compiled' && !marker.reason) {
-      problems.push(`${file}:${index + 1}: <!-- docs: not-compiled --> must say why`);
-    }
-    blocks.push({
-      file,
-      line: index + 2,
-      lang: normalized,
-      code: body.join('\n'),
-      mode: 'compile',
-      ...marker,
-    });
+    const chosen = marker && !('problem' in marker) ? marker : { mode: 'compile' as const };
+    blocks.push({ file, line: index + 2, lang: normalized, code: body.join('\n'), ...chosen });
     index = end;
   }
   return { blocks, problems };
