@@ -36,7 +36,8 @@ function start(block: DocBlock, dir: string, port: number): Running {
   child.stdout?.on('data', chunk => (output += chunk));
   child.stderr?.on('data', chunk => (output += chunk));
   const exited = new Promise<number | NodeJS.Signals | null>(resolve =>
-    child.once('exit', (code, signal) => resolve(code ?? signal)),
+    // 'close', not 'exit': it comes after the last of the output has been read.
+    child.once('close', (code, signal) => resolve(code ?? signal)),
   );
   return { child, output: () => output, exited };
 }
