@@ -39,3 +39,20 @@ export function pretty(line: string): string {
   const rest = Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : '';
   return `${clock} ${label} ${String(name ?? '')}: ${String(msg ?? '')}${rest}\n`;
 }
+
+/**
+ * Writes out what the logger still holds (pino's stdout destination buffers) before the process
+ * ends by a signal, which would drop it; gives up after `timeoutMs` so a stuck pipe never keeps
+ * the process alive.
+ */
+export function flushLogger(logger: Logger, timeoutMs = 1_000): Promise<void> {
+  const flush = (logger as { flush?: (done: (error?: Error) => void) => void }).flush;
+  if (typeof flush !== 'function') return Promise.resolve();
+  return new Promise(resolve => {
+    const timer = setTimeout(resolve, timeoutMs);
+    flush.call(logger, () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

@@ -41,12 +41,14 @@ export type WebSocketConfig = WebSocketServerOptions & {
   url?: string;
   /** Instead of `url`: the path alone. */
   path?: string;
+  /** The listen address, as the guide writes it; `webserver.host` wins when both are given. */
   host?: string;
 };
 
 /** `auth.jwtSecretKey` (the guide) or `auth.publicKey`, plus the options of `createJwtAuthenticator`. */
 export type AuthConfig = Omit<JwtAuthenticatorOptions, 'secret' | 'publicKey' | 'logger'> & {
-  jwtSecretKey?: string;
+  /** `undefined` (an unset environment variable) is the same as leaving it out. */
+  jwtSecretKey?: string | undefined;
   publicKey?: Extract<JwtAuthenticatorOptions, { publicKey: unknown }>['publicKey'];
 };
 
@@ -176,7 +178,8 @@ export function resolveAppOptions(options: WebApplicationOptions): ResolvedAppOp
   return {
     name: options.name,
     port,
-    host: webserver.host ?? DEFAULT_WEB_APPLICATION_OPTIONS.host,
+    // The guide names the listen address under webSocket; webserver.host wins when both are given.
+    host: webserver.host ?? websocket.host ?? DEFAULT_WEB_APPLICATION_OPTIONS.host,
     path: pathOf(websocket.url ?? websocket.path),
     requestHandler: webserver.requestHandler,
     server: webserver.server,

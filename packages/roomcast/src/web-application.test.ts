@@ -121,6 +121,20 @@ describe('WebApplication (the guide)', () => {
     await expect(second.start()).rejects.toThrow(`Port ${port} is in use on 127.0.0.1`);
   });
 
+  it("listens on the guide's webSocket.host, and webserver.host wins over it", async () => {
+    const guide = new WebApplication({ name: 'g', webserver: { port: 0 }, webSocket: { host: '::1' } });
+    const both = new WebApplication({
+      name: 'b',
+      webserver: { port: 0, host: '127.0.0.1' },
+      webSocket: { host: '::1' },
+    });
+    apps.push(guide, both);
+    await guide.start();
+    await both.start();
+    expect(guide.webserver.server?.address()).toMatchObject({ address: '::1' });
+    expect(both.webserver.server?.address()).toMatchObject({ address: '127.0.0.1' });
+  });
+
   it('leaves nothing behind when start() fails: no listening server, no signal handler', async () => {
     const first = new WebApplication({ name: 'one', webserver: { port: 0 } });
     apps.push(first);

@@ -11,7 +11,7 @@ import { ClusterPrimary } from './cluster-primary';
 import { type ApiHandler, type ApiWiring, wireApi } from './http-api/api-wiring';
 import { createHttpHandler, createHttpRoutes } from './http-handler';
 import { closeHttp, listenHttp } from './listen';
-import { createAppLogger } from './logger';
+import { createAppLogger, flushLogger } from './logger';
 import {
   type AuthConfig,
   type ResolvedAppOptions,
@@ -122,7 +122,10 @@ export class WebApplication {
 
   async #start(): Promise<void> {
     const options = this.#options;
-    if (options.handleSignals) this.#removeSignalHandlers = installSignalHandlers(() => this.stop());
+    if (options.handleSignals)
+      this.#removeSignalHandlers = installSignalHandlers(() =>
+        this.stop().finally(() => flushLogger(this.logger)),
+      );
     if (options.workers > 0 && cluster.isPrimary) {
       this.#primary = new ClusterPrimary({ workers: options.workers, logger: this.logger });
       this.#port = await this.#primary.start();
