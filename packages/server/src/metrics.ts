@@ -1,4 +1,15 @@
-/** Counters of one node, read by `getHealth()` and `metrics()`. */
+import type { MetricFamily, MetricType, Sample } from './observability/exposition';
+import {
+  FANOUT_DURATION_BUCKETS,
+  HANDLER_DURATION_BUCKETS,
+  Histogram,
+  type HistogramSeries,
+} from './observability/histogram';
+
+/** Where a broadcast went: the label of the fan-out histogram (four values, never more). */
+export type FanoutTarget = 'all' | 'room' | 'users' | 'clients';
+
+/** Counters and histograms of one node, read by `getHealth()` and `metrics()`. */
 export class Metrics {
   messagesIn = 0;
   messagesOut = 0;
@@ -9,6 +20,19 @@ export class Metrics {
   slowConsumersClosed = 0;
   busMalformed = 0;
   readonly startedAt = Date.now();
+  /** Per declared route (keyed by the route's record, labelled `type.action`). */
+  readonly handlerDuration = new Histogram<{ type: string; action: string }>(
+    'route',
+    HANDLER_DURATION_BUCKETS,
+  );
+  readonly fanoutDuration = new Histogram<FanoutTarget>('target', FANOUT_DURATION_BUCKETS);
+  /** The fan-out series, made up front: a broadcast records without a lookup. */
+  readonly fanout: Readonly<Record<FanoutTarget, HistogramSeries>> = {
+    all: this.fanoutDuration.series('all', String),
+    room: this.fanoutDuration.series('room', String),
+    users: this.fanoutDuration.series('users', String),
+    clients: this.fanoutDuration.series('clients', String),
+  };
 }
 
 export interface Health {
@@ -52,34 +76,76 @@ export function healthOf(
   };
 }
 
-/** Prometheus text exposition of a health snapshot and the counters. */
-export function toPrometheus(health: Health, metrics: Metrics): string {
-  const lines: string[] = [];
-  const metric = (name: string, type: 'counter' | 'gauge', help: string, value: number) => {
-    lines.push(`# HELP roomcast_${name} ${help}`, `# TYPE roomcast_${name} ${type}`);
-    lines.push(`roomcast_${name}{node="${health.nodeId}"} ${value}`);
+/**
+ * Roomcast's metric families, each sample labelled with the node's id. `health` is read once per
+ * family at scrape time. The open-connections gauge is `roomcast_connections_open`: a gauge named
+ * `roomcast_connections` would be the same family as the counter `roomcast_connections_total` to
+ * OpenMetrics parsers.
+ */
+export function roomcastFamilies(health: () => Health, metrics: Metrics): MetricFamily[] {
+  const node = () => ({ node: health().nodeId });
+  const metric = (name: string, type: MetricType, help: string, value: (h: Health) => number) => {
+    const metricName = `roomcast_${name}`;
+    const collect = (): Sample[] => {
+      const snapshot = health();
+      return [{ metricName, labels: { node: snapshot.nodeId }, value: value(snapshot) }];
+    };
+    return { name: metricName, type, help, collect };
   };
-  metric('connections', 'gauge', 'Open WebSocket connections on this node.', health.activeConnections);
-  metric('rooms', 'gauge', 'Rooms with at least one member on this node.', health.rooms);
-  metric('bus_connected', 'gauge', '1 when the bus reaches other nodes.', health.bus.connected ? 1 : 0);
-  metric('uptime_seconds', 'gauge', 'Seconds since the server started.', Math.floor(health.uptimeMs / 1000));
-  metric('connections_total', 'counter', 'Connections accepted.', metrics.connectionsTotal);
-  metric(
-    'upgrades_rejected_total',
-    'counter',
-    'Upgrades refused (auth, origin, limits).',
-    metrics.rejectedUpgrades,
-  );
-  metric('messages_in_total', 'counter', 'Frames received from clients.', health.messagesIn);
-  metric('messages_out_total', 'counter', 'Frames sent to clients.', health.messagesOut);
-  metric('messages_dropped_total', 'counter', 'Frames not sent to slow consumers.', health.dropped);
-  metric('rate_limited_total', 'counter', 'Frames refused by the rate limit.', health.rateLimited);
-  metric(
-    'slow_consumers_closed_total',
-    'counter',
-    'Clients closed as slow consumers.',
-    metrics.slowConsumersClosed,
-  );
-  metric('bus_malformed_total', 'counter', 'Bus messages ignored as malformed.', metrics.busMalformed);
-  return `${lines.join('\n')}\n`;
+  const histogram = (name: string, help: string, of: Pick<Histogram, 'samples'>) => {
+    const metricName = `roomcast_${name}`;
+    return {
+      name: metricName,
+      type: 'histogram' as const,
+      help,
+      collect: () => of.samples(metricName, node()),
+    };
+  };
+  const count = (read: (m: Metrics) => number) => () => read(metrics);
+  return [
+    metric('connections_open', 'gauge', 'Open WebSocket connections on this node.', h => h.activeConnections),
+    metric('rooms', 'gauge', 'Rooms with at least one member on this node.', h => h.rooms),
+    metric('bus_connected', 'gauge', '1 when the bus reaches other nodes.', h => (h.bus.connected ? 1 : 0)),
+    metric('uptime_seconds', 'gauge', 'Seconds since the server started.', h =>
+      Math.floor(h.uptimeMs / 1000),
+    ),
+    metric(
+      'connections_total',
+      'counter',
+      'Connections accepted.',
+      count(m => m.connectionsTotal),
+    ),
+    metric(
+      'upgrades_rejected_total',
+      'counter',
+      'Upgrades refused (auth, origin, limits).',
+      count(m => m.rejectedUpgrades),
+    ),
+    metric('messages_in_total', 'counter', 'Frames received from clients.', h => h.messagesIn),
+    metric('messages_out_total', 'counter', 'Frames sent to clients.', h => h.messagesOut),
+    metric('messages_dropped_total', 'counter', 'Frames not sent to slow consumers.', h => h.dropped),
+    metric('rate_limited_total', 'counter', 'Frames refused by the rate limit.', h => h.rateLimited),
+    metric(
+      'slow_consumers_closed_total',
+      'counter',
+      'Clients closed as slow consumers.',
+      count(m => m.slowConsumersClosed),
+    ),
+    metric(
+      'bus_malformed_total',
+      'counter',
+      'Bus messages ignored as malformed.',
+      count(m => m.busMalformed),
+    ),
+    histogram(
+      'handler_duration_seconds',
+      'Time from a frame received to its route settled (middleware, schema, handler), by declared route.',
+      metrics.handlerDuration,
+    ),
+    histogram(
+      'broadcast_fanout_duration_seconds',
+      'Time to frame a broadcast and hand it to every matching socket of this node, by target.',
+      metrics.fanoutDuration,
+    ),
+  ];
 }
