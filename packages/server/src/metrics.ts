@@ -76,67 +76,56 @@ export function healthOf(
   };
 }
 
+type Reading = (health: Health, metrics: Metrics) => number;
+
+/** name (after `roomcast_`), type, HELP, and where its one sample's value comes from. */
+const SINGLE_VALUE_FAMILIES: readonly (readonly [string, MetricType, string, Reading])[] = [
+  ['connections_open', 'gauge', 'Open WebSocket connections on this node.', h => h.activeConnections],
+  ['rooms', 'gauge', 'Rooms with at least one member on this node.', h => h.rooms],
+  ['bus_connected', 'gauge', '1 when the bus reaches other nodes.', h => (h.bus.connected ? 1 : 0)],
+  ['uptime_seconds', 'gauge', 'Seconds since the server started.', h => Math.floor(h.uptimeMs / 1000)],
+  ['connections_total', 'counter', 'Connections accepted.', (_, m) => m.connectionsTotal],
+  [
+    'upgrades_rejected_total',
+    'counter',
+    'Upgrades refused (auth, origin, limits).',
+    (_, m) => m.rejectedUpgrades,
+  ],
+  ['messages_in_total', 'counter', 'Frames received from clients.', h => h.messagesIn],
+  ['messages_out_total', 'counter', 'Frames sent to clients.', h => h.messagesOut],
+  ['messages_dropped_total', 'counter', 'Frames not sent to slow consumers.', h => h.dropped],
+  ['rate_limited_total', 'counter', 'Frames refused by the rate limit.', h => h.rateLimited],
+  [
+    'slow_consumers_closed_total',
+    'counter',
+    'Clients closed as slow consumers.',
+    (_, m) => m.slowConsumersClosed,
+  ],
+  ['bus_malformed_total', 'counter', 'Bus messages ignored as malformed.', (_, m) => m.busMalformed],
+];
+
 /**
- * Roomcast's metric families, each sample labelled with the node's id. `health` is read once per
- * family at scrape time. The open-connections gauge is `roomcast_connections_open`: a gauge named
- * `roomcast_connections` would be the same family as the counter `roomcast_connections_total` to
- * OpenMetrics parsers.
+ * Roomcast's metric families, each sample labelled with the node's id; `health` is read at
+ * scrape time. The open-connections gauge is `roomcast_connections_open`: a gauge named
+ * `roomcast_connections` would be the same family as the counter `roomcast_connections_total`
+ * to OpenMetrics parsers.
  */
 export function roomcastFamilies(health: () => Health, metrics: Metrics): MetricFamily[] {
-  const node = () => ({ node: health().nodeId });
-  const metric = (name: string, type: MetricType, help: string, value: (h: Health) => number) => {
+  const single = SINGLE_VALUE_FAMILIES.map(([name, type, help, read]): MetricFamily => {
     const metricName = `roomcast_${name}`;
     const collect = (): Sample[] => {
       const snapshot = health();
-      return [{ metricName, labels: { node: snapshot.nodeId }, value: value(snapshot) }];
+      return [{ metricName, labels: { node: snapshot.nodeId }, value: read(snapshot, metrics) }];
     };
     return { name: metricName, type, help, collect };
-  };
-  const histogram = (name: string, help: string, of: Pick<Histogram, 'samples'>) => {
+  });
+  const histogram = (name: string, help: string, of: Pick<Histogram, 'samples'>): MetricFamily => {
     const metricName = `roomcast_${name}`;
-    return {
-      name: metricName,
-      type: 'histogram' as const,
-      help,
-      collect: () => of.samples(metricName, node()),
-    };
+    const collect = () => of.samples(metricName, { node: health().nodeId });
+    return { name: metricName, type: 'histogram', help, collect };
   };
-  const count = (read: (m: Metrics) => number) => () => read(metrics);
   return [
-    metric('connections_open', 'gauge', 'Open WebSocket connections on this node.', h => h.activeConnections),
-    metric('rooms', 'gauge', 'Rooms with at least one member on this node.', h => h.rooms),
-    metric('bus_connected', 'gauge', '1 when the bus reaches other nodes.', h => (h.bus.connected ? 1 : 0)),
-    metric('uptime_seconds', 'gauge', 'Seconds since the server started.', h =>
-      Math.floor(h.uptimeMs / 1000),
-    ),
-    metric(
-      'connections_total',
-      'counter',
-      'Connections accepted.',
-      count(m => m.connectionsTotal),
-    ),
-    metric(
-      'upgrades_rejected_total',
-      'counter',
-      'Upgrades refused (auth, origin, limits).',
-      count(m => m.rejectedUpgrades),
-    ),
-    metric('messages_in_total', 'counter', 'Frames received from clients.', h => h.messagesIn),
-    metric('messages_out_total', 'counter', 'Frames sent to clients.', h => h.messagesOut),
-    metric('messages_dropped_total', 'counter', 'Frames not sent to slow consumers.', h => h.dropped),
-    metric('rate_limited_total', 'counter', 'Frames refused by the rate limit.', h => h.rateLimited),
-    metric(
-      'slow_consumers_closed_total',
-      'counter',
-      'Clients closed as slow consumers.',
-      count(m => m.slowConsumersClosed),
-    ),
-    metric(
-      'bus_malformed_total',
-      'counter',
-      'Bus messages ignored as malformed.',
-      count(m => m.busMalformed),
-    ),
+    ...single,
     histogram(
       'handler_duration_seconds',
       'Time from a frame received to its route settled (middleware, schema, handler), by declared route.',
