@@ -1,9 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TestClient } from '@roomcast/test-support/test-client';
+import fc from 'fast-check';
 import parsePrometheus, { type ParsedFamily, type ParsedSample } from 'parse-prometheus-text-format';
 import { collectDefaultMetrics, type OpenMetricsContentType, Registry } from 'prom-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { toExposition } from './observability/exposition';
 import { WebSocketServer } from './server';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 });
@@ -211,13 +213,17 @@ describe('Prometheus exposition', () => {
     const handlers = histogramSeries(await registry.metrics(), 'roomcast_handler_duration_seconds');
     expectWellFormedHistogram(handlers);
     expect(handlers.find(s => s.labels.route === 'chat.send')?.count).toBe(SENDS);
+    // Each scrape reads afresh (a scrape's families share one reading, never the last scrape's).
+    await connect();
+    const later = byName(parsePrometheus(await registry.metrics()));
+    expect(later.get('roomcast_connections_open')?.metrics[0]?.value).toBe('3');
 
     // OpenMetrics: prom-client names counters itself; ours must not come out as `_total_total`.
     const openMetrics = new Registry<OpenMetricsContentType>();
     openMetrics.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
     server.registerMetrics(openMetrics);
     const open = await openMetrics.metrics();
-    expect(open).toMatch(/^roomcast_connections_total\{node="node \\"a\\"\\nsecond line \\\\ end"\} 2$/m);
+    expect(open).toMatch(/^roomcast_connections_total\{node="node \\"a\\"\\nsecond line \\\\ end"\} 3$/m);
     expect(open).not.toContain('_total_total');
 
     unregister();
@@ -236,5 +242,27 @@ describe('Prometheus exposition', () => {
     const own = new Registry();
     server.registerMetrics(own, { processMetrics: true });
     expect(byName(parsePrometheus(await own.metrics())).get('process_open_fds')?.type).toBe('GAUGE');
+  });
+});
+
+describe('escaping, read back by the parser', () => {
+  it('any label value and HELP text round-trip exactly', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), (value, help) => {
+        const text = toExposition([
+          {
+            name: 'x_total',
+            type: 'counter',
+            // HELP is read to the end of its line, so the parser keeps no trailing spaces there.
+            help: `${help}.`,
+            collect: () => [{ metricName: 'x_total', labels: { node: value }, value: 1 }],
+          },
+        ]);
+        const [family] = parsePrometheus(text);
+        expect(family?.help).toBe(`${help}.`);
+        expect(family?.metrics).toEqual([{ value: '1', labels: { node: value } }]);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -1,4 +1,4 @@
-import type { MetricFamily, MetricType, Sample } from './observability/exposition';
+import { type MetricFamily, type MetricType, oncePerScrape, type Sample } from './observability/exposition';
 import {
   FANOUT_DURATION_BUCKETS,
   HANDLER_DURATION_BUCKETS,
@@ -105,12 +105,13 @@ const SINGLE_VALUE_FAMILIES: readonly (readonly [string, MetricType, string, Rea
 ];
 
 /**
- * Roomcast's metric families, each sample labelled with the node's id; `health` is read at
- * scrape time. The open-connections gauge is `roomcast_connections_open`: a gauge named
+ * Roomcast's metric families, each sample labelled with the node's id; `readHealth` is called
+ * once per scrape. The open-connections gauge is `roomcast_connections_open`: a gauge named
  * `roomcast_connections` would be the same family as the counter `roomcast_connections_total`
  * to OpenMetrics parsers.
  */
-export function roomcastFamilies(health: () => Health, metrics: Metrics): MetricFamily[] {
+export function roomcastFamilies(readHealth: () => Health, metrics: Metrics): MetricFamily[] {
+  const health = oncePerScrape(readHealth);
   const single = SINGLE_VALUE_FAMILIES.map(([name, type, help, read]): MetricFamily => {
     const metricName = `roomcast_${name}`;
     const collect = (): Sample[] => {

@@ -55,3 +55,21 @@ export function toExposition(families: readonly MetricFamily[]): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * `read`, called once per scrape however many families ask: a scrape collects every family in
+ * one synchronous pass (ours, and prom-client's `registry.metrics()`), so the value is kept
+ * until the next microtask.
+ */
+export function oncePerScrape<T>(read: () => T): () => T {
+  let value: { current: T } | undefined;
+  return () => {
+    if (!value) {
+      value = { current: read() };
+      queueMicrotask(() => {
+        value = undefined;
+      });
+    }
+    return value.current;
+  };
+}

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import type { MetricFamily, MetricType, Sample } from './exposition';
+import { getHeapStatistics } from 'node:v8';
+import { type MetricFamily, type MetricType, oncePerScrape, type Sample } from './exposition';
 
 /** Wall-clock start of this process, fixed once: `process.uptime()` counts from it. */
 const PROCESS_START_SECONDS = Date.now() / 1000 - process.uptime();
@@ -19,6 +20,28 @@ function openFds(): number | undefined {
   }
 }
 
+interface ProcessSnapshot {
+  cpu: NodeJS.CpuUsage;
+  rss: number;
+  heap: ReturnType<typeof getHeapStatistics>;
+  fds: number | undefined;
+  eventLoopActiveMs: number;
+}
+
+/**
+ * One reading of everything, shared by the families of a scrape. `v8.getHeapStatistics()` and
+ * `memoryUsage.rss()`, not `memoryUsage()`: that one reads the RSS again for each call.
+ */
+function snapshot(): ProcessSnapshot {
+  return {
+    cpu: process.cpuUsage(),
+    rss: process.memoryUsage.rss(),
+    heap: getHeapStatistics(),
+    fds: openFds(),
+    eventLoopActiveMs: performance.eventLoopUtilization().active,
+  };
+}
+
 /**
  * The process's own metrics under the names prom-client's `collectDefaultMetrics` uses, so
  * dashboards made for it work. Read at scrape time only; nothing here runs on a timer.
@@ -26,61 +49,51 @@ function openFds(): number | undefined {
  * the loop was busy, 0 to 1, correct for any scrape interval and any number of scrapers.
  */
 export function processFamilies(): MetricFamily[] {
-  const cpu = () => process.cpuUsage();
+  const read = oncePerScrape(snapshot);
+  const of = (name: string, type: MetricType, help: string, value: (s: ProcessSnapshot) => number) =>
+    family(name, type, help, () => value(read()));
   const families = [
-    family(
+    of(
       'process_cpu_user_seconds_total',
       'counter',
       'User CPU time spent, in seconds.',
-      () => cpu().user / 1e6,
+      s => s.cpu.user / 1e6,
     ),
-    family(
+    of(
       'process_cpu_system_seconds_total',
       'counter',
       'System CPU time spent, in seconds.',
-      () => cpu().system / 1e6,
+      s => s.cpu.system / 1e6,
     ),
-    family('process_cpu_seconds_total', 'counter', 'User and system CPU time spent, in seconds.', () => {
-      const { user, system } = cpu();
-      return (user + system) / 1e6;
-    }),
-    family(
+    of(
+      'process_cpu_seconds_total',
+      'counter',
+      'User and system CPU time spent, in seconds.',
+      s => (s.cpu.user + s.cpu.system) / 1e6,
+    ),
+    of(
       'process_start_time_seconds',
       'gauge',
       'Start time of the process since the Unix epoch, in seconds.',
       () => PROCESS_START_SECONDS,
     ),
-    family('process_resident_memory_bytes', 'gauge', 'Resident memory size, in bytes.', () =>
-      process.memoryUsage.rss(),
-    ),
-    family(
-      'nodejs_heap_size_total_bytes',
-      'gauge',
-      'V8 heap size, in bytes.',
-      () => process.memoryUsage().heapTotal,
-    ),
-    family(
-      'nodejs_heap_size_used_bytes',
-      'gauge',
-      'V8 heap used, in bytes.',
-      () => process.memoryUsage().heapUsed,
-    ),
-    family(
+    of('process_resident_memory_bytes', 'gauge', 'Resident memory size, in bytes.', s => s.rss),
+    of('nodejs_heap_size_total_bytes', 'gauge', 'V8 heap size, in bytes.', s => s.heap.total_heap_size),
+    of('nodejs_heap_size_used_bytes', 'gauge', 'V8 heap used, in bytes.', s => s.heap.used_heap_size),
+    of(
       'nodejs_external_memory_bytes',
       'gauge',
       'Memory of C++ objects bound to JavaScript objects, in bytes.',
-      () => process.memoryUsage().external,
+      s => s.heap.external_memory,
     ),
-    family(
+    of(
       'nodejs_eventloop_active_seconds_total',
       'counter',
       'Seconds the event loop spent busy; rate() of it is the event-loop utilisation (0 to 1).',
-      () => performance.eventLoopUtilization().active / 1000,
+      s => s.eventLoopActiveMs / 1000,
     ),
   ];
-  if (openFds() !== undefined)
-    families.push(
-      family('process_open_fds', 'gauge', 'Number of open file descriptors.', () => openFds() ?? 0),
-    );
+  if (read().fds !== undefined)
+    families.push(of('process_open_fds', 'gauge', 'Number of open file descriptors.', s => s.fds ?? 0));
   return families;
 }
