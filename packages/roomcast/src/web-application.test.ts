@@ -83,7 +83,7 @@ describe('WebApplication (the guide)', () => {
       bus: { connected: true },
     });
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(metrics).toMatch(/^roomcast_connections\{node="[^"]+"\} 0$/m);
+    expect(metrics).toMatch(/^roomcast_connections_open\{node="[^"]+"\} 0$/m);
     expect((await fetch(`${base}/nothing`)).status).toBe(404);
     const client = connect(`ws://127.0.0.1:${app.webserver.port}/socket`);
     await client.opened;

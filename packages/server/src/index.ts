@@ -15,6 +15,7 @@ export type { TrustProxy } from './http/client-address';
 export type { MemoryBusOptions } from './memory-bus';
 export { MemoryBus } from './memory-bus';
 export type { Health } from './metrics';
+export type { PromClientRegistry } from './observability/prom-client';
 export type {
   HandshakeOptions,
   HeartbeatOptions,

@@ -186,7 +186,7 @@ describe('health and shutdown', () => {
       messagesIn: 1,
       bus: { connected: true },
     });
-    expect(server.metrics()).toMatch(/^roomcast_connections\{node="n1"\} 1$/m);
+    expect(server.metrics()).toMatch(/^roomcast_connections_open\{node="n1"\} 1$/m);
     expect(server.metrics()).toMatch(/^roomcast_messages_in_total\{node="n1"\} 1$/m);
   });
 

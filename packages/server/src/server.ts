@@ -12,7 +12,10 @@ import { createDelivery } from './delivery/delivery';
 import { createHttpGateway, type HttpGateway, type ListenOptions } from './http/http-gateway';
 import { Lifecycle } from './lifecycle';
 import { MemoryBus } from './memory-bus';
-import { type Health, healthOf, Metrics, toPrometheus } from './metrics';
+import { type Health, healthOf, Metrics, roomcastFamilies } from './metrics';
+import { type MetricFamily, toExposition } from './observability/exposition';
+import { processFamilies } from './observability/process-metrics';
+import { type PromClientRegistry, registerFamilies } from './observability/prom-client';
 import { resolveOptions, type WebSocketServerOptions } from './options';
 import { RoomCoordinator } from './rooms/room-coordinator';
 import type { RoomManager } from './rooms/room-manager';
@@ -183,9 +186,30 @@ export class WebSocketServer {
     return healthOf(this.#metrics, { ...state, stopping: this.#lifecycle.stopping });
   }
 
-  /** Prometheus text for `/metrics`. */
+  /** Prometheus text (format 0.0.4) for `/metrics`: Roomcast's families and the process's. */
   metrics(): string {
-    return toPrometheus(this.getHealth(), this.#metrics);
+    return toExposition([...this.#families(), ...processFamilies()]);
+  }
+
+  /**
+   * Puts Roomcast's metric families into a prom-client (v15) `Registry`, read at each of its
+   * scrapes; returns the call that takes them out. The process metrics (`process_*`,
+   * `nodejs_*`) come too only with `processMetrics: true`: an app with `collectDefaultMetrics`
+   * has them already, and prom-client refuses a name twice.
+   * @example
+   * import { Registry, collectDefaultMetrics } from 'prom-client';
+   * const registry = new Registry();
+   * collectDefaultMetrics({ register: registry });
+   * server.registerMetrics(registry);
+   * app.get('/metrics', async (_req, res) => res.type(registry.contentType).send(await registry.metrics()));
+   */
+  registerMetrics(registry: PromClientRegistry, { processMetrics = false } = {}): () => void {
+    const families = [...this.#families(), ...(processMetrics ? processFamilies() : [])];
+    return registerFamilies(registry, families);
+  }
+
+  #families(): MetricFamily[] {
+    return roomcastFamilies(() => this.getHealth(), this.#metrics);
   }
 
   /**

@@ -57,7 +57,8 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
   const { limits, logger, rooms } = deps.resolved;
   const outbound = new Outbound({ metrics, limits, logger, closeSlowConsumer: deps.closeSlowConsumer });
   const gates = new RecoveryGates();
-  const local = new LocalDelivery(deps.clients, deps.members, outbound, gates);
+  const { clients, members } = deps;
+  const local = new LocalDelivery({ clients, rooms: members, outbound, gates, fanout: metrics.fanout });
   const roomSettings = createRoomSettings(rooms.patterns);
   const streams = new RoomStreams({
     history,

@@ -23,6 +23,7 @@ import {
   type Middleware,
   type MiddlewareNext,
   passesThrough,
+  type RouteInfo,
   type RouteMiddleware,
 } from './middleware/compose';
 import { type PipelineContext, UNROUTED } from './middleware/pipeline-context';
@@ -93,20 +94,27 @@ export class MessagePipeline {
       decode(raw, { maxPayload: limits.maxPayload, binary: isBinary, codec: codecOf(client.ws) }),
     );
     client.inFlight++;
+    const started = performance.now();
     let running: void | Promise<void>;
     try {
       running = this.#front(ctx);
     } catch (error) {
-      return this.#settle(ctx, true, error);
+      return this.#settle(ctx, started, true, error);
     }
-    if (!running) return this.#settle(ctx, false, undefined);
+    if (!running) return this.#settle(ctx, started, false, undefined);
     return running.then(
-      () => this.#settle(ctx, false, undefined),
-      (error: unknown) => this.#settle(ctx, true, error),
+      () => this.#settle(ctx, started, false, undefined),
+      (error: unknown) => this.#settle(ctx, started, true, error),
     );
   }
 
-  #settle(ctx: PipelineContext, failed: boolean, error: unknown): void {
+  #settle(ctx: PipelineContext, started: number, failed: boolean, error: unknown): void {
+    // Only frames the router matched are timed, labelled with the declared route's name.
+    const { route } = ctx;
+    if (route !== UNROUTED)
+      this.#deps.metrics.handlerDuration
+        .series(route, routeName)
+        .observe((performance.now() - started) / 1000);
     const client = ctx.connection;
     if (failed) this.#failed(ctx, error);
     // A request (with an id) always gets an answer, so the client's promise settles.
@@ -178,6 +186,10 @@ export class MessagePipeline {
   #send(client: Connection, frame: object): void {
     this.#deps.outbound.send(client.ws, prepareFrame(frame), client.clientId);
   }
+}
+
+function routeName(route: Pick<RouteInfo, 'type' | 'action'>): string {
+  return `${route.type}.${route.action}`;
 }
 
 /** A frame that could not be decoded is answered with why (its id echoed when it could be read). */
