@@ -13,6 +13,7 @@ import {
 import { loadCodec } from './codec-loader';
 import { Connection } from './connection';
 import { type ClientEvents, Emitter, type MessageHandler, type Unsubscribe } from './emitter';
+import { Endpoints } from './endpoints';
 import { FrameRouter } from './frame-router';
 import { handshake } from './handshake';
 import {
@@ -55,6 +56,7 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
   readonly #rooms = new RoomTracker(room => this.events.emit('roomNotRecovered', { room }));
   readonly #router: FrameRouter;
   readonly #reconnect: Reconnector;
+  readonly #endpoints: Endpoints;
   #connection: Connection | undefined;
   #ready = false;
   #closed = false;
@@ -73,6 +75,7 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
     this.#router = new FrameRouter(this.events, this.#outbox.pending, this.#rooms);
     this.#reconnect = new Reconnector(this.#options, this.events, () => this.#dial());
     this.#codec = loadCodec(this.#options.codec);
+    this.#endpoints = new Endpoints(this.#options.urls);
   }
 
   /** The server's id for this connection (changes on every reconnect). */
@@ -195,7 +198,8 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
   }
 
   #dial(): void {
-    const { WebSocket, url, heartbeatTimeoutMs } = this.#options;
+    const { WebSocket, heartbeatTimeoutMs } = this.#options;
+    const url = this.#endpoints.current;
     // Loaded: every dial comes after connect() awaited the codec.
     const codec = this.#codec as Codec;
     const connection: Connection = new Connection(
@@ -249,6 +253,8 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
     this.#outbox.offline(code);
     this.events.emit('close', { code, reason });
     if (this.#closed) return;
+    // With several URLs the next dial goes elsewhere: this address just failed or went away.
+    this.#endpoints.rotate();
     const stop = this.#reconnect.retry(code);
     if (stop) this.#shutdown(disconnected(stop));
   }
