@@ -13,7 +13,6 @@ import {
 import { loadCodec } from './codec-loader';
 import { Connection } from './connection';
 import { type ClientEvents, Emitter, type MessageHandler, type Unsubscribe } from './emitter';
-import { Endpoints } from './endpoints';
 import { FrameRouter } from './frame-router';
 import { handshake } from './handshake';
 import {
@@ -56,7 +55,8 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
   readonly #rooms = new RoomTracker(room => this.events.emit('roomNotRecovered', { room }));
   readonly #router: FrameRouter;
   readonly #reconnect: Reconnector;
-  readonly #endpoints: Endpoints;
+  /** Which of `options.urls` the next dial uses: the next one after each close (round-robin). */
+  #endpoint = 0;
   #connection: Connection | undefined;
   #ready = false;
   #closed = false;
@@ -75,7 +75,6 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
     this.#router = new FrameRouter(this.events, this.#outbox.pending, this.#rooms);
     this.#reconnect = new Reconnector(this.#options, this.events, () => this.#dial());
     this.#codec = loadCodec(this.#options.codec);
-    this.#endpoints = new Endpoints(this.#options.urls);
   }
 
   /** The server's id for this connection (changes on every reconnect). */
@@ -198,8 +197,8 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
   }
 
   #dial(): void {
-    const { WebSocket, heartbeatTimeoutMs } = this.#options;
-    const url = this.#endpoints.current;
+    const { WebSocket, urls, heartbeatTimeoutMs } = this.#options;
+    const url = urls[this.#endpoint % urls.length] as string;
     // Loaded: every dial comes after connect() awaited the codec.
     const codec = this.#codec as Codec;
     const connection: Connection = new Connection(
@@ -254,7 +253,7 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
     this.events.emit('close', { code, reason });
     if (this.#closed) return;
     // With several URLs the next dial goes elsewhere: this address just failed or went away.
-    this.#endpoints.rotate();
+    this.#endpoint++;
     const stop = this.#reconnect.retry(code);
     if (stop) this.#shutdown(disconnected(stop));
   }

@@ -56,7 +56,7 @@ describe('url: [...] (several endpoints)', () => {
   it('accepts one string as before and refuses an empty list or a bad entry, saying which', () => {
     expect(endpointUrls('ws://a/ws')).toEqual(['ws://a/ws']);
     expect(endpointUrls(['ws://a/ws', 'wss://b/ws'])).toEqual(['ws://a/ws', 'wss://b/ws']);
-    expect(() => createClient({ url: [] })).toThrow('a non-empty array of them');
+    expect(() => createClient({ url: [] })).toThrow('a URL or a non-empty array of them');
     expect(() => createClient({ url: ['ws://a/ws', 'http://b/ws'] })).toThrow(
       'options.url[1] must be a ws:// or wss:// URL',
     );
