@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
 export interface ChatProcess {
   readonly url: string;
@@ -10,7 +10,7 @@ export interface ChatProcess {
 }
 
 /**
- * Runs the chat exactly as `pnpm chat -- <args>` does (src/main.js in its own process) and
+ * Runs the chat exactly as `pnpm chat -- <args>` does (dist/main.js, built from src/main.ts, in its own process) and
  * resolves once it says where it listens. `stop()` sends SIGTERM and waits for the exit.
  */
 export async function startChat(

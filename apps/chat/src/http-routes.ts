@@ -1,36 +1,34 @@
-import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { signToken } from 'roomcast';
+import { USER_NAME } from './names';
+import type { Sessions } from './session';
 
+// dist/main.js or src/*.ts: public/ is beside both.
 const publicDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'public');
 const require = createRequire(import.meta.url);
 // package.json is in every package's exports map, so this works whatever conditions are active.
 const clientDist = join(dirname(require.resolve('@roomcast/client/package.json')), 'dist');
 
-const files = {
+const JS = 'text/javascript; charset=utf-8';
+const PAGE_SCRIPTS = ['app.js', 'conversations.js', 'pending.js', 'session.js', 'view.js'];
+const files: Record<string, [string, string]> = {
   '/': [join(publicDir, 'index.html'), 'text/html; charset=utf-8'],
-  '/app.js': [join(publicDir, 'app.js'), 'text/javascript; charset=utf-8'],
+  '/style.css': [join(publicDir, 'style.css'), 'text/css; charset=utf-8'],
+  ...Object.fromEntries(PAGE_SCRIPTS.map(name => [`/${name}`, [join(publicDir, name), JS]])),
   // The client's self-contained browser bundle: no import map, no bundler.
-  '/client.js': [join(clientDist, 'roomcast-client.min.js'), 'text/javascript; charset=utf-8'],
+  '/client.js': [join(clientDist, 'roomcast-client.min.js'), JS],
 };
 
-/**
- * The secret that signs login tokens: CHAT_JWT_SECRET, or a random one put in the environment so
- * that cluster workers (forked with this environment) verify the tokens any worker signed.
- */
-export function chatSecret() {
-  process.env.CHAT_JWT_SECRET ??= randomBytes(32).toString('hex');
-  return process.env.CHAT_JWT_SECRET;
-}
+type Handler = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
 
-/** Static files and `POST /api/login { name }` -> `{ token }` (a JWT with `sub = name`). */
-export function httpRoutes({ secret }) {
+/** Static files and `POST /api/login { name }` -> `{ name, token, expiresAt }` (a JWT with `sub = name`). */
+export function httpRoutes(sessions: Sessions): Handler {
   return async function chatHttp(request, response) {
-    const path = (request.url ?? '/').split('?')[0];
-    if (request.method === 'POST' && path === '/api/login') return login(request, response, secret);
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    if (request.method === 'POST' && path === '/api/login') return login(request, response, sessions);
     const file = request.method === 'GET' ? files[path] : undefined;
     if (!file) return false;
     const body = await readFile(file[0]).catch(() => undefined);
@@ -45,24 +43,24 @@ export function httpRoutes({ secret }) {
   };
 }
 
-async function login(request, response, secret) {
+async function login(request: IncomingMessage, response: ServerResponse, sessions: Sessions): Promise<boolean> {
   let body = '';
   for await (const chunk of request) {
     body += chunk;
     if (body.length > 4096) break;
   }
-  let name;
+  let name: unknown;
   try {
     name = JSON.parse(body).name;
   } catch {}
   name = typeof name === 'string' ? name.trim() : '';
-  const json = (status, value) => {
+  const json = (status: number, value: unknown) => {
     response.writeHead(status, { 'Content-Type': 'application/json' });
     response.end(JSON.stringify(value));
     return true;
   };
-  if (!/^[\p{L}\p{N}_.-]{1,32}$/u.test(name)) {
+  if (typeof name !== 'string' || !USER_NAME.test(name)) {
     return json(400, { error: 'Pick a name of 1 to 32 letters, digits, _ . or -' });
   }
-  return json(200, { name, token: signToken({ sub: name }, { secret, expiresIn: '12h' }) });
+  return json(200, sessions.sign(name));
 }

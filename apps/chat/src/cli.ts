@@ -11,11 +11,20 @@ Options:
   -h, --help         print this and exit
 `;
 
+export interface ChatOptions {
+  port: number;
+  host: string;
+  workers: number | undefined;
+  redis: string | undefined;
+}
+
+export type ParsedCommandLine = { help: true } | { error: string } | { options: ChatOptions };
+
 /**
  * The options of `argv` (without node and the script), or `{ error }` with what to fix. A
  * literal `--` (as `pnpm chat -- --port 4000` hands it over) is skipped.
  */
-export function parseCommandLine(argv, env = process.env) {
+export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = process.env): ParsedCommandLine {
   let values;
   try {
     ({ values } = parseArgs({
