@@ -9,6 +9,8 @@ export interface ChatAppOptions {
   host?: string;
   workers?: number | undefined;
   redis?: string | undefined;
+  /** WebSocket URLs of other chat processes on the same Redis: the page fails over to them. */
+  peers?: string[];
   logger?: false;
   handleSignals?: boolean;
 }
@@ -25,13 +27,14 @@ export function createChatApp({
   host = '127.0.0.1',
   workers,
   redis,
+  peers = [],
   logger,
   handleSignals,
 }: ChatAppOptions = {}): WebApplication {
   const sessions = chatSessions();
   const app: WebApplication = new WebApplication({
     name: 'chat',
-    webserver: { port, host, requestHandler: httpRoutes(sessions) },
+    webserver: { port, host, requestHandler: httpRoutes(sessions, { peers }) },
     websocket: {
       url: '/ws',
       routes: [...chatRoutes(() => app.websocket.server, sessions)],

@@ -24,11 +24,15 @@ const files: Record<string, [string, string]> = {
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
 
-/** Static files and `POST /api/login { name }` -> `{ name, token, expiresAt }` (a JWT with `sub = name`). */
-export function httpRoutes(sessions: Sessions): Handler {
+/**
+ * Static files, `POST /api/login { name }` -> `{ name, token, expiresAt }` (a JWT with
+ * `sub = name`) and `GET /api/config` -> `{ peers }` (the other processes' WebSocket URLs).
+ */
+export function httpRoutes(sessions: Sessions, { peers }: { peers: string[] }): Handler {
   return async function chatHttp(request, response) {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     if (request.method === 'POST' && path === '/api/login') return login(request, response, sessions);
+    if (request.method === 'GET' && path === '/api/config') return json(response, 200, { peers });
     const file = request.method === 'GET' ? files[path] : undefined;
     if (!file) return false;
     const body = await readFile(file[0]).catch(() => undefined);
@@ -43,7 +47,11 @@ export function httpRoutes(sessions: Sessions): Handler {
   };
 }
 
-async function login(request: IncomingMessage, response: ServerResponse, sessions: Sessions): Promise<boolean> {
+async function login(
+  request: IncomingMessage,
+  response: ServerResponse,
+  sessions: Sessions,
+): Promise<boolean> {
   let body = '';
   for await (const chunk of request) {
     body += chunk;
@@ -54,13 +62,14 @@ async function login(request: IncomingMessage, response: ServerResponse, session
     name = JSON.parse(body).name;
   } catch {}
   name = typeof name === 'string' ? name.trim() : '';
-  const json = (status: number, value: unknown) => {
-    response.writeHead(status, { 'Content-Type': 'application/json' });
-    response.end(JSON.stringify(value));
-    return true;
-  };
   if (typeof name !== 'string' || !USER_NAME.test(name)) {
-    return json(400, { error: 'Pick a name of 1 to 32 letters, digits, _ . or -' });
+    return json(response, 400, { error: 'Pick a name of 1 to 32 letters, digits, _ . or -' });
   }
-  return json(200, sessions.sign(name));
+  return json(response, 200, sessions.sign(name));
+}
+
+function json(response: ServerResponse, status: number, value: unknown): boolean {
+  response.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+  response.end(JSON.stringify(value));
+  return true;
 }

@@ -25,7 +25,9 @@ export function chatSessions(env: NodeJS.ProcessEnv = process.env): Sessions {
   const secret = env.CHAT_JWT_SECRET;
   const ttl = Number(env.CHAT_TOKEN_TTL ?? DEFAULT_TTL_SECONDS);
   if (!(Number.isInteger(ttl) && ttl >= 10))
-    throw new TypeError(`CHAT_TOKEN_TTL must be a whole number of seconds >= 10, got "${env.CHAT_TOKEN_TTL}"`);
+    throw new TypeError(
+      `CHAT_TOKEN_TTL must be a whole number of seconds >= 10, got "${env.CHAT_TOKEN_TTL}"`,
+    );
   return {
     secret,
     sign: name => ({

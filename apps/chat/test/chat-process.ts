@@ -5,7 +5,10 @@ const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
 export interface ChatProcess {
   readonly url: string;
+  readonly pid: number;
   readonly output: () => string;
+  /** Resolves when the process has exited, however it ended. */
+  readonly exited: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -40,7 +43,13 @@ export async function startChat(
       reject(new Error(`chat exited:\n${output}`));
     });
   });
-  return { url, output: () => output, stop: () => stopChild(child, exited) };
+  return {
+    url,
+    pid: child.pid as number,
+    output: () => output,
+    exited,
+    stop: () => stopChild(child, exited),
+  };
 }
 
 async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {

@@ -52,7 +52,7 @@ describe('one error shape', () => {
 });
 
 describe('errors the user sees', () => {
-  it('sends a handler\'s RoomcastError (from @roomcast/server) as it is, and a plain Error as INTERNAL_ERROR', async () => {
+  it("sends a handler's RoomcastError (from @roomcast/server) as it is, and a plain Error as INTERNAL_ERROR", async () => {
     const { ErrorCode: Code, RoomcastError: UserFacing } = await import('../index');
     const errors: Error[] = [];
     const { connect } = await start({
