@@ -40,9 +40,10 @@ export function chatRoutes(server: () => WebSocketServer, sessions: Sessions) {
     return String(user.userId);
   };
   // Only members may post or type in a room: the client is on this node, so the local index knows.
-  const member = (clientId: string, name: string): void => {
+  const memberOf = (clientId: string, name: string): string => {
     if (!server().rooms.get(name)?.has(clientId))
       throw new RoomcastError(ErrorCode.FORBIDDEN, `Join ${name} first`);
+    return userOf(clientId);
   };
   const isOnline = async (userId: string): Promise<boolean> => {
     const members = await server().getRoomMembers(ONLINE_ROOM);
@@ -55,8 +56,7 @@ export function chatRoutes(server: () => WebSocketServer, sessions: Sessions) {
       action: 'send',
       schema: sendSchema,
       handler: async (_ws, clientId, data) => {
-        const from = userOf(clientId);
-        member(clientId, data.roomName);
+        const from = memberOf(clientId, data.roomName);
         const message: ChatMessage = { ...data, from, at: Date.now() };
         await server().broadcastToRoom({
           roomName: data.roomName,
@@ -78,8 +78,7 @@ export function chatRoutes(server: () => WebSocketServer, sessions: Sessions) {
       action: 'typing',
       schema: typingSchema,
       handler: async (_ws, clientId, data) => {
-        const from = userOf(clientId);
-        member(clientId, data.roomName);
+        const from = memberOf(clientId, data.roomName);
         await server().broadcastToRoom({
           roomName: data.roomName,
           excludeClientId: clientId,

@@ -115,6 +115,13 @@ async function saveScreenshot(page: Page, name: string): Promise<void> {
 describe('the chat: three users on two processes sharing Redis, in real Chromium', () => {
   it('shows an error when the login cannot reach the server, then logs in once it can', async () => {
     ada = await open(siteA);
+    // The card's title stays on one line.
+    const titleLines = await ada.evaluate(() => {
+      const range = document.createRange();
+      range.selectNodeContents(document.getElementById('login-title') as HTMLElement);
+      return new Set(Array.from(range.getClientRects(), rect => Math.round(rect.top))).size;
+    });
+    expect(titleLines).toBe(1);
     relays[0]?.down();
     await ada.fill('#name', 'ada');
     await ada.click('#login-form button');
@@ -205,7 +212,10 @@ describe('the chat: three users on two processes sharing Redis, in real Chromium
     await message(bob, 'hello bob').waitFor();
 
     await openRoom(ada, '#general');
+    await bob.locator('#text').pressSequentially('see you');
+    await ada.locator('#typing', { hasText: 'bob is typing' }).waitFor();
     await saveScreenshot(ada, 'chat.png');
+    await bob.fill('#text', '');
   });
 
   it('shows why a message was refused: too long (the schema), or a DM to nobody', async () => {
@@ -214,6 +224,8 @@ describe('the chat: three users on two processes sharing Redis, in real Chromium
     await notice(ada).filter({ hasText: 'Text must be 1 to 2000 characters' }).waitFor();
     // The text is back in the input to fix, and nothing is left pending or shown as sent.
     expect(await ada.inputValue('#text')).toBe(long);
+    // An error is red, not the purple of a conversation.
+    expect(await notice(ada).evaluate(node => getComputedStyle(node).color)).toBe('rgb(185, 28, 28)');
     expect(await ada.locator('#messages .msg.pending').count()).toBe(0);
     expect(await message(bob, 'xxxxxxxxxx').count()).toBe(0);
 
