@@ -54,6 +54,10 @@ async function start(s) {
   client.events.on('close', wentOffline);
   client.events.on('reconnected', cameBack);
   client.events.on('reconnectFailed', () => view.setStatus('offline: reload the page to try again', true));
+  // A reconnect whose token is refused (it expired while offline): the client stops; sign in again.
+  client.events.on('error', error => {
+    if (net.online === false && error?.code === 'UNAUTHORIZED') signedOut(reason(error));
+  });
   client.on('chat', 'message', received);
   client.on('chat', 'typing', data => showTyping(data.roomName, data.from));
   client.on('chat', 'conversation', data => {
@@ -65,10 +69,7 @@ async function start(s) {
     await client.connect();
   } catch (error) {
     // The stored token was refused (the server's secret changed, say): sign in again.
-    client.close();
-    forgetSession();
-    $('login').hidden = false;
-    $('login-error').textContent = `Please log in again (${reason(error)})`;
+    signedOut(reason(error));
     return;
   }
   net.online = true;
@@ -79,6 +80,16 @@ async function start(s) {
   for (const name of joined) await join(name, { select: false }).catch(error => view.notify(reason(error)));
   select(chat.has(current) ? current : (chat.rooms()[0] ?? ''));
   $('text').focus();
+}
+
+function signedOut(why) {
+  client.close();
+  forgetSession();
+  view.setStatus('signed out', true);
+  $('login').hidden = false;
+  $('login-error').textContent = `Please log in again (${why})`;
+  $('name').value = session.name;
+  $('name').focus();
 }
 
 /** Joins a room or conversation (its last 50 messages first); refused, it is never listed. */

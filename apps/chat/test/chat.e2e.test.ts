@@ -258,6 +258,21 @@ describe('the chat: three users on two processes sharing Redis, in real Chromium
     expect(await ada.locator('#rooms li', { hasText: '#lounge' }).count()).toBe(0);
   });
 
+  it('asks to log in again when the kept token is refused, instead of hanging', async () => {
+    const page = await open(siteB);
+    await page.evaluate(() =>
+      sessionStorage.setItem(
+        'chat.session',
+        JSON.stringify({ name: 'eve', token: 'not-a-token', expiresAt: Date.now() + 60_000 }),
+      ),
+    );
+    await page.reload();
+    await page.locator('#login-error', { hasText: 'Please log in again' }).waitFor();
+    expect(await page.locator('#login').isVisible()).toBe(true);
+    expect(await page.evaluate(() => sessionStorage.getItem('chat.session'))).toBeNull();
+    await page.close();
+  });
+
   it('shows no ghost "is typing" after a reload (typing is ephemeral)', async () => {
     await bob.locator('#text').pressSequentially('about to say');
     await cy.locator('#typing', { hasText: 'bob is typing' }).waitFor();
