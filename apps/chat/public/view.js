@@ -36,8 +36,11 @@ export function renderSidebar(chat, { select, leave }) {
 
 export function renderMessages(chat, pending) {
   const name = chat.current;
-  $('title').textContent = name ? label(name, chat.me) : 'No room open';
-  if (name && isConversation(name)) $('title').textContent = `Conversation with ${otherUser(name, chat.me)}`;
+  $('title').textContent = !name
+    ? 'No room open'
+    : isConversation(name)
+      ? `Conversation with ${otherUser(name, chat.me)}`
+      : label(name, chat.me);
   $('messages').classList.toggle('dm-view', isConversation(name));
   const entry = name ? chat.get(name) : undefined;
   const shown = (entry?.messages ?? []).map(m =>
