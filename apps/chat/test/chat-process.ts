@@ -1,16 +1,19 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
 export interface ChatProcess {
   readonly url: string;
+  readonly pid: number;
   readonly output: () => string;
+  /** Resolves when the process has exited, however it ended. */
+  readonly exited: Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
- * Runs the chat exactly as `pnpm chat -- <args>` does (src/main.js in its own process) and
+ * Runs the chat exactly as `pnpm chat -- <args>` does (dist/main.js, built from src/main.ts, in its own process) and
  * resolves once it says where it listens. `stop()` sends SIGTERM and waits for the exit.
  */
 export async function startChat(
@@ -40,7 +43,13 @@ export async function startChat(
       reject(new Error(`chat exited:\n${output}`));
     });
   });
-  return { url, output: () => output, stop: () => stopChild(child, exited) };
+  return {
+    url,
+    pid: child.pid as number,
+    output: () => output,
+    exited,
+    stop: () => stopChild(child, exited),
+  };
 }
 
 async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
-const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
 async function chat(...args: string[]) {
   try {
@@ -33,6 +33,10 @@ describe('the chat command line', () => {
     [['--port', 'abc'], /--port must be a port number \(0-65535\), got "abc"/],
     [['--workers', '0'], /--workers must be a whole number of at least 1, got "0"/],
     [['--redis', 'localhost:6379'], /--redis must be a redis:\/\/ or rediss:\/\/ URL/],
+    [
+      ['--peers', 'ws://127.0.0.1:3001'],
+      /--peers takes http\(s\):\/\/host:port addresses, got "ws:\/\/127.0.0.1:3001"/,
+    ],
   ])('%j: says what to fix, prints the usage, exits 2 without a stack trace', async (flags, message) => {
     const { code, stderr } = await chat(...flags);
     expect(code).toBe(2);

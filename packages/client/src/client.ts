@@ -55,6 +55,8 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
   readonly #rooms = new RoomTracker(room => this.events.emit('roomNotRecovered', { room }));
   readonly #router: FrameRouter;
   readonly #reconnect: Reconnector;
+  /** Which of `options.urls` the next dial uses: the next one after each close (round-robin). */
+  #endpoint = 0;
   #connection: Connection | undefined;
   #ready = false;
   #closed = false;
@@ -195,7 +197,8 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
   }
 
   #dial(): void {
-    const { WebSocket, url, heartbeatTimeoutMs } = this.#options;
+    const { WebSocket, urls, heartbeatTimeoutMs } = this.#options;
+    const url = urls[this.#endpoint % urls.length] as string;
     // Loaded: every dial comes after connect() awaited the codec.
     const codec = this.#codec as Codec;
     const connection: Connection = new Connection(
@@ -249,6 +252,8 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
     this.#outbox.offline(code);
     this.events.emit('close', { code, reason });
     if (this.#closed) return;
+    // With several URLs the next dial goes elsewhere: this address just failed or went away.
+    this.#endpoint++;
     const stop = this.#reconnect.retry(code);
     if (stop) this.#shutdown(disconnected(stop));
   }

@@ -1,4 +1,5 @@
 import type { Logger } from '@roomcast/protocol';
+import { endpointUrls } from './endpoints';
 
 /** What the client needs from a socket: the WHATWG API, which both browsers and `ws` implement. */
 export interface WebSocketLike {
@@ -29,8 +30,11 @@ export interface ReconnectOptions {
 }
 
 export interface ClientOptions {
-  /** `ws://` or `wss://` URL of the server's WebSocket path. */
-  url: string;
+  /**
+   * `ws://` or `wss://` URL of the server's WebSocket path, or several (`[a, b]`, the nodes of one
+   * cluster): after each lost or failed connection the client dials the next, round-robin.
+   */
+  url: string | readonly string[];
   /** Socket constructor. Default: `globalThis.WebSocket` (the Node entry falls back to `ws`). */
   WebSocket?: WebSocketConstructor;
   /** Token sent as the first message (`auth.login`), never in the URL where proxies log it. */
@@ -53,7 +57,9 @@ export interface ClientOptions {
 export type CodecOption = 'json' | 'msgpack';
 
 export interface ResolvedClientOptions {
+  /** The first of `urls`. */
   url: string;
+  urls: readonly string[];
   WebSocket: WebSocketConstructor;
   getToken: ClientOptions['getToken'];
   reconnect: ReconnectOptions | false;
@@ -83,8 +89,7 @@ export const DEFAULT_CLIENT_OPTIONS = Object.freeze({
 /** Fills in defaults and throws a TypeError that says what to fix for a misused option. */
 export function resolveClientOptions(options: ClientOptions): ResolvedClientOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('Pass an options object: { url }');
-  if (typeof options.url !== 'string' || !/^wss?:\/\//.test(options.url))
-    throw new TypeError('options.url must be a ws:// or wss:// URL');
+  const urls = endpointUrls(options.url);
   const WebSocket = options.WebSocket ?? (globalThis.WebSocket as WebSocketConstructor | undefined);
   if (typeof WebSocket !== 'function')
     throw new TypeError('No global WebSocket here: pass options.WebSocket (e.g. `ws`)');
@@ -99,7 +104,8 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
     if (typeof reconnect.random !== 'function') throw new TypeError('reconnect.random must be a function');
   }
   const resolved: ResolvedClientOptions = {
-    url: options.url,
+    url: urls[0] as string,
+    urls,
     WebSocket,
     getToken: options.getToken,
     reconnect,

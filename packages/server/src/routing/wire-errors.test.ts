@@ -51,6 +51,46 @@ describe('one error shape', () => {
   });
 });
 
+describe('errors the user sees', () => {
+  it("sends a handler's RoomcastError (from @roomcast/server) as it is, and a plain Error as INTERNAL_ERROR", async () => {
+    const { ErrorCode: Code, RoomcastError: UserFacing } = await import('../index');
+    const errors: Error[] = [];
+    const { connect } = await start({
+      events: { onError: ({ error }) => errors.push(error) },
+      routes: [
+        {
+          type: 'chat',
+          action: 'send',
+          handler: () => {
+            throw new UserFacing(Code.INVALID_MESSAGE, 'Text must be 1 to 2000 characters', {
+              issues: [{ message: 'Too long', path: ['text'] }],
+            });
+          },
+        },
+        {
+          type: 'chat',
+          action: 'plain',
+          handler: () => {
+            throw new Error('Join the room first');
+          },
+        },
+      ],
+    });
+    const client = await connect();
+    expect((await client.request('chat', 'send')).error).toEqual({
+      code: 'INVALID_MESSAGE',
+      message: 'Text must be 1 to 2000 characters',
+      issues: [{ message: 'Too long', path: ['text'] }],
+    });
+    expect(errors).toEqual([]);
+    expect((await client.request('chat', 'plain')).error).toEqual({
+      code: 'INTERNAL_ERROR',
+      message: 'Internal error',
+    });
+    expect(errors.map(error => error.message)).toEqual(['Join the room first']);
+  });
+});
+
 describe('one error guard', () => {
   it('maps a RoomcastError from a second copy of @roomcast/protocol by its code, not INTERNAL_ERROR', async () => {
     const copy = await secondCopyOfProtocol();
