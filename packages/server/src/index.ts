@@ -1,3 +1,4 @@
+export type { PushMap, PushMessage } from '@roomcast/protocol';
 export type { ClientManager } from './connection/client-registry';
 export type { ConnectedClient } from './connection/connection';
 export type {
