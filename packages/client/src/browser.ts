@@ -1,4 +1,5 @@
 // Browser entry: the global WebSocket only, no Node built-ins and no `ws`.
+export type { PushMap } from '@roomcast/protocol';
 export type { ClientStats, JoinRoomOptions } from './client';
 export { createClient, RoomcastClient } from './client';
 export type { ClientEvents, MessageHandler, Unsubscribe } from './emitter';

@@ -6,6 +6,10 @@ import {
   type JoinRoomData,
   type JoinRoomReply,
   type LeaveRoomReply,
+  type PushAction,
+  type PushData,
+  type PushMap,
+  type PushType,
   RoomcastError,
   type RouteMap,
   SystemRoute,
@@ -42,13 +46,14 @@ export type JoinRoomOptions = Pick<JoinRoomData, 'username' | 'since' | 'epoch' 
  * `reconnectFailed`, `error`, `roomNotRecovered`, `message`).
  *
  * @example
- * const client = new RoomcastClient<RoutesOf<typeof routes>>({ url: 'ws://127.0.0.1:3000/ws' });
+ * // Pushes: a `PushMap` shared with the server, `{ chat: { message: { text: string } } }`.
+ * const client = new RoomcastClient<RoutesOf<typeof routes>, Pushes>({ url: 'ws://127.0.0.1:3000/ws' });
  * await client.connect();
  * client.on('chat', 'message', data => render(data));
  * await client.joinRoom('general', { username: 'alice' });
  * const reply = await client.request('chat', 'send', { text: 'hi' });
  */
-export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
+export class RoomcastClient<TRoutes extends RouteMap = RouteMap, TPushes extends PushMap = PushMap> {
   readonly events: Emitter<ClientEvents>;
   readonly #options: ResolvedClientOptions;
   readonly #outbox: Outbox;
@@ -145,13 +150,24 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
     return reply as Promise<RouteResponse<TRoutes, T, A>>;
   }
 
-  /** Calls `handler(data, frame)` for every pushed frame of this type/action. */
-  on<TData = unknown>(type: string, action: string, handler: MessageHandler<TData>): Unsubscribe {
+  /**
+   * Calls `handler(data, frame)` for every pushed frame of this type/action. With a `PushMap`
+   * (the client's second type parameter) only its pushes are accepted and `data` is typed.
+   */
+  on<
+    T extends PushType<TPushes>,
+    A extends PushAction<TPushes, T>,
+    TData extends PushData<TPushes, T, A> = PushData<TPushes, T, A>,
+  >(type: T, action: A, handler: MessageHandler<TData>): Unsubscribe {
     this.#router.on(type, action, handler as MessageHandler<never>);
     return () => this.off(type, action, handler);
   }
 
-  off<TData = unknown>(type: string, action: string, handler: MessageHandler<TData>): void {
+  off<
+    T extends PushType<TPushes>,
+    A extends PushAction<TPushes, T>,
+    TData extends PushData<TPushes, T, A> = PushData<TPushes, T, A>,
+  >(type: T, action: A, handler: MessageHandler<TData>): void {
     this.#router.off(type, action, handler as MessageHandler<never>);
   }
 
@@ -276,8 +292,8 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> {
  * @example
  * const client = createClient<RoutesOf<typeof routes>>({ url: 'ws://127.0.0.1:3000/ws' });
  */
-export function createClient<TRoutes extends RouteMap = RouteMap>(
+export function createClient<TRoutes extends RouteMap = RouteMap, TPushes extends PushMap = PushMap>(
   options: ClientOptions,
-): RoomcastClient<TRoutes> {
-  return new RoomcastClient<TRoutes>(options);
+): RoomcastClient<TRoutes, TPushes> {
+  return new RoomcastClient<TRoutes, TPushes>(options);
 }

@@ -1,5 +1,6 @@
 // Node entry: the browser entry's names, with `ws` as the WebSocket when the runtime has none
 // (createClient, RoomcastClient and WebSocketClient come from ./node).
+export type { PushMap } from '@roomcast/protocol';
 export type { ClientStats, JoinRoomOptions } from './client';
 export type { ClientEvents, MessageHandler, Unsubscribe } from './emitter';
 export type {

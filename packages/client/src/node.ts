@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadController, type ModuleFiles, type RouteMap } from '@roomcast/protocol';
+import { loadController, type ModuleFiles, type PushMap, type RouteMap } from '@roomcast/protocol';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { RoomcastClient as CoreClient } from './client';
 import type { WebSocketClientControllerClass } from './guide-client';
@@ -26,7 +26,10 @@ const defaultWebSocket = (): WebSocketConstructor =>
  * const client = new RoomcastClient({ url: 'ws://127.0.0.1:3000/ws' });
  * await client.connect();
  */
-export class RoomcastClient<TRoutes extends RouteMap = RouteMap> extends CoreClient<TRoutes> {
+export class RoomcastClient<
+  TRoutes extends RouteMap = RouteMap,
+  TPushes extends PushMap = PushMap,
+> extends CoreClient<TRoutes, TPushes> {
   constructor(options: ClientOptions) {
     super({ ...options, WebSocket: options?.WebSocket ?? defaultWebSocket() });
   }
@@ -35,12 +38,12 @@ export class RoomcastClient<TRoutes extends RouteMap = RouteMap> extends CoreCli
 /**
  * Creates a Node client.
  * @example
- * const client = createClient<RoutesOf<typeof routes>>({ url: 'ws://127.0.0.1:3000/ws' });
+ * const client = createClient<RoutesOf<typeof routes>, Pushes>({ url: 'ws://127.0.0.1:3000/ws' });
  */
-export function createClient<TRoutes extends RouteMap = RouteMap>(
+export function createClient<TRoutes extends RouteMap = RouteMap, TPushes extends PushMap = PushMap>(
   options: ClientOptions,
-): RoomcastClient<TRoutes> {
-  return new RoomcastClient<TRoutes>(options);
+): RoomcastClient<TRoutes, TPushes> {
+  return new RoomcastClient<TRoutes, TPushes>(options);
 }
 
 /**

@@ -63,6 +63,7 @@ export type {
 export { isAnswerFrame, isErrorReplyFrame, isReplyFrame, SystemRoute } from './frames';
 export type { Limits, RateLimitOptions } from './limits';
 export { DEFAULT_LIMITS, MAX_ID_LENGTH, NAME_PATTERN } from './limits';
+export type { PushAction, PushData, PushMap, PushMessage, PushType } from './push-map';
 export type {
   DecodedServerFrame,
   ServerFrameError,

@@ -6,6 +6,8 @@ import {
   encodeBusMessage,
   type History,
   newEpoch,
+  type PushMap,
+  type PushMessage,
   type UserId,
 } from '@roomcast/protocol';
 import { createRoomSettings, isValidRoomName, type RoomPattern } from '@roomcast/rooms';
@@ -18,36 +20,38 @@ export interface EmittedRoomMessage {
   epoch: string | undefined;
 }
 
-export interface EmitToRoomOptions {
+export interface EmitToRoomOptions<TPushes extends PushMap = PushMap> {
   roomName: string;
   /** The frame clients get (`{ type, action, data }`); `room` is added to it, as a node does. */
-  data: unknown;
+  data: PushMessage<TPushes>;
   excludeClientId?: string;
   /** In a history room: no offset, never stored or replayed (typing indicators, progress). */
   ephemeral?: boolean;
 }
 
-export interface EmitToUsersOptions {
+export interface EmitToUsersOptions<TPushes extends PushMap = PushMap> {
   userIds: readonly UserId[];
-  data: unknown;
+  data: PushMessage<TPushes>;
   excludeClientId?: string;
 }
 
 /**
  * The server's broadcast calls from a process that holds no sockets. Each resolves once Redis
- * (or the bus) took the message; a durable room message resolves with its offset.
+ * (or the bus) took the message; a durable room message resolves with its offset. `TPushes` (a
+ * `PushMap` shared with the clients) types each `data` as one of its frames; the default takes
+ * anything.
  */
-export interface Emitter {
+export interface Emitter<TPushes extends PushMap = PushMap> {
   /** `emitter:<random>`: the origin of its bus messages, so no node takes them for its own. */
   readonly origin: string;
-  broadcastToRoom(options: EmitToRoomOptions): Promise<EmittedRoomMessage>;
-  broadcastToUsers(options: EmitToUsersOptions): Promise<void>;
+  broadcastToRoom(options: EmitToRoomOptions<TPushes>): Promise<EmittedRoomMessage>;
+  broadcastToUsers(options: EmitToUsersOptions<TPushes>): Promise<void>;
   /** Exactly these clients, wherever they are connected. */
-  broadcastToClients(clientIds: readonly string[], data: unknown): Promise<void>;
-  broadcastToClient(options: { clientId: string; data: unknown }): Promise<void>;
-  broadcastToAllClients(options: { data: unknown; excludeClientId?: string }): Promise<void>;
+  broadcastToClients(clientIds: readonly string[], data: PushMessage<TPushes>): Promise<void>;
+  broadcastToClient(options: { clientId: string; data: PushMessage<TPushes> }): Promise<void>;
+  broadcastToAllClients(options: { data: PushMessage<TPushes>; excludeClientId?: string }): Promise<void>;
   /** The guide's `sendMessageToAll({ data })`: every client on every node. */
-  sendMessageToAll(options: { data: unknown }): Promise<void>;
+  sendMessageToAll(options: { data: PushMessage<TPushes> }): Promise<void>;
   /** The guide's `sendCustomMessage({ data })`: `Custom` subscribers on every node run it. */
   sendCustomMessage(options: { data: unknown }): Promise<void>;
   /** Subscribers of `channel` on every node run `message` (as `server.publish`). */
@@ -81,7 +85,9 @@ const OWNER = 'Emitter';
  * const emitter = createBusEmitter({ bus, history, rooms: { patterns: [{ match: 'chat:*', history: { size: 100, ttlMs: 3_600_000 } }] } });
  * const { offset } = await emitter.broadcastToRoom({ roomName: 'chat:general', data: { type: 'chat', action: 'message', data: 'hi' } });
  */
-export function createBusEmitter(options: BusEmitterOptions): Emitter {
+export function createBusEmitter<TPushes extends PushMap = PushMap>(
+  options: BusEmitterOptions,
+): Emitter<TPushes> {
   if (typeof options?.bus?.publish !== 'function') {
     throw new TypeError(`${OWNER}: bus must have publish(channel, payload) (a Bus).`);
   }
@@ -105,7 +111,7 @@ export function createBusEmitter(options: BusEmitterOptions): Emitter {
   const send = (channel: string, header: BusHeader, body: string) =>
     bus.publish(channel, encodeBusMessage(header, body));
 
-  const emitter: Emitter = {
+  const emitter: Emitter<TPushes> = {
     origin,
     async broadcastToRoom({ roomName, data, excludeClientId, ephemeral }) {
       checkOpen();

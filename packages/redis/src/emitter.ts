@@ -1,4 +1,4 @@
-import { type Logger, silentLogger } from '@roomcast/protocol';
+import { type Logger, type PushMap, silentLogger } from '@roomcast/protocol';
 import type { RoomPattern } from '@roomcast/rooms';
 import { type BusEmitterOptions, createBusEmitter, type Emitter } from './bus-emitter';
 import { closeClient, isClusterClient, logClientErrors } from './clients';
@@ -45,8 +45,9 @@ const OWNER = 'createEmitter';
  * });
  * await emitter.publish('queueJobCompleted', { jobId: 42 });
  * await emitter.close();
+ * // Typed by the app's PushMap: createEmitter<Pushes>({ ... }).
  */
-export function createEmitter(options: EmitterOptions): Emitter {
+export function createEmitter<TPushes extends PushMap = PushMap>(options: EmitterOptions): Emitter<TPushes> {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(
       `${OWNER}: pass an options object: { connection | client, appName | prefix, rooms }.`,
@@ -75,7 +76,7 @@ export function createEmitter(options: EmitterOptions): Emitter {
       else await client.publish(prefix + channel, payload);
     },
   };
-  return createBusEmitter({
+  return createBusEmitter<TPushes>({
     bus,
     history,
     ...(options.rooms && { rooms: options.rooms }),

@@ -8,6 +8,7 @@ export type {
   DataArgs,
   JoinRoomOptions,
   MessageHandler,
+  PushMap,
   ReconnectOptions,
   RouteAction,
   RouteData,

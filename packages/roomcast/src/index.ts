@@ -82,6 +82,8 @@ export type {
   MemoryBusOptions,
   PresenceFrame,
   PresenceMember,
+  PushMap,
+  PushMessage,
   RateLimitOptions,
   RequestId,
   RoomcastErrorOptions,

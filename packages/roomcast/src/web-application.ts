@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import { createServer, type Server } from 'node:http';
 import { createJwtAuthenticator, type JwtAuthenticatorOptions } from '@roomcast/auth';
 import type { WebSocketClient } from '@roomcast/client';
-import type { Authenticator, Logger } from '@roomcast/protocol';
+import type { Authenticator, Logger, PushMap } from '@roomcast/protocol';
 import type { RedisClient } from '@roomcast/redis';
 import { type Health, WebSocketServer, type WebSocketServerOptions } from '@roomcast/server';
 import { attachHttpRoutes } from './attached-http';
@@ -36,8 +36,9 @@ import { installSignalHandlers } from './signals';
  * });
  * await app.start();
  * app.websocket.server.sendMessageToAll({ data: { type: 'news', action: 'hello', data: {} } });
+ * // Typed pushes: new WebApplication<Pushes>(...) types app.websocket.server's broadcasts.
  */
-export class WebApplication {
+export class WebApplication<TPushes extends PushMap = PushMap> {
   readonly name: string;
   readonly logger: Logger;
   readonly #options: ResolvedAppOptions;
@@ -59,7 +60,7 @@ export class WebApplication {
    * The guide's `app.websocket.server`, there once `start()` resolved (never on a cluster primary);
    * `client` instead with `type: 'client'`.
    */
-  readonly websocket: { readonly server: WebSocketServer; readonly client: WebSocketClient };
+  readonly websocket: { readonly server: WebSocketServer<TPushes>; readonly client: WebSocketClient };
   /** `instance.publisherClient` / `subscriberClient`: the app's ioredis clients; undefined without redis. */
   readonly redis: {
     readonly instance: {
@@ -76,7 +77,9 @@ export class WebApplication {
     this.#options = resolveAppOptions(options);
     this.name = this.#options.name;
     this.logger = createAppLogger(this.name, options.logger);
-    this.websocket = view({ server: () => this.#requireServer(), client: () => this.#requireClient() });
+    // The server is made untyped; `TPushes` only types the app's own broadcast calls.
+    const server = () => this.#requireServer() as unknown as WebSocketServer<TPushes>;
+    this.websocket = view({ server, client: () => this.#requireClient() });
     this.redis = {
       instance: view({
         publisherClient: () => this.#redis?.publisherClient,

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Bus, CloseCode, type RoomMember, type UserId } from '@roomcast/protocol';
+import {
+  type Bus,
+  CloseCode,
+  type PushMap,
+  type PushMessage,
+  type RoomMember,
+  type UserId,
+} from '@roomcast/protocol';
 import { MemoryHistory, MemoryRoomStore } from '@roomcast/rooms';
 import { SubscriberDispatcher } from '@roomcast/subscribers';
 import type { WebSocket } from 'ws';
@@ -39,8 +46,9 @@ type JoinRoomCall = { ws: WebSocket; roomName: string; username?: string; [key: 
  * @example
  * const server = new WebSocketServer({ routes: [{ type: 'chat', action: 'send', handler: (ws, id, data) => ({ ok: true }) }] });
  * const { port } = await server.listen({ port: 3000 });
+ * // Typed pushes: `new WebSocketServer<Pushes>(...)` with a `PushMap` shared with the client.
  */
-export class WebSocketServer {
+export class WebSocketServer<TPushes extends PushMap = PushMap> {
   readonly nodeId: string;
   readonly #clients = new ClientRegistry();
   /** The guide's views of this node's clients and rooms (`getClient`, `printRooms()`, ...). */
@@ -48,8 +56,8 @@ export class WebSocketServer {
   readonly roomManager: RoomManager;
   readonly #rooms: RoomCoordinator;
   /** The same broadcast calls for this node's clients only (what subscriber handlers get). */
-  readonly local: Broadcasts.Broadcaster;
-  readonly #cluster: Broadcasts.Broadcaster;
+  readonly local: Broadcasts.Broadcaster<TPushes>;
+  readonly #cluster: Broadcasts.Broadcaster<TPushes>;
   readonly #bus: Bus;
   readonly #metrics = new Metrics();
   readonly #pipeline: MessagePipeline;
@@ -74,12 +82,16 @@ export class WebSocketServer {
       disconnect: (clientId, code, reason) => clients.connection(clientId)?.ws.close(code, reason),
     });
     const parts = { ...core, ...delivery };
-    [this.nodeId, this.#bus, this.#cluster, this.local] = [nodeId, bus, parts.cluster, parts.localScope];
-    const context = { ...options.subscriberContext, webSocketServer: this.local, bus, server: this };
+    // Pushes are typed at the app's edge only (`TPushes`): the parts inside take any frame.
+    const self = this as unknown as WebSocketServer;
+    type Typed = Broadcasts.Broadcaster<TPushes>;
+    const [cluster, local] = [parts.cluster, parts.localScope] as unknown as [Typed, Typed];
+    [this.nodeId, this.#bus, this.#cluster, this.local] = [nodeId, bus, cluster, local];
+    const context = { ...options.subscriberContext, webSocketServer: parts.localScope, bus, server: self };
     const subscribers = new SubscriberDispatcher({ logger, context });
     const rooms = new RoomCoordinator({ ...parts, store: options.roomStore ?? new MemoryRoomStore() });
     const router = new Router();
-    this.#pipeline = new MessagePipeline({ ...parts, router, server: this });
+    this.#pipeline = new MessagePipeline({ ...parts, router, server: self });
     const connections = new Connections({ ...parts, pipeline: this.#pipeline, rooms });
     this.#gateway = createHttpGateway(resolved, metrics, {
       authenticator,
@@ -88,7 +100,7 @@ export class WebSocketServer {
     const signIn: SystemRouteDeps['signIn'] = (client, user) => connections.signIn(client, user);
     registerSystemRoutes(router, { ...parts, rooms, signIn });
     const ownedHistory = options.history ? undefined : history;
-    const started = { server: this, options, router, subscribers, rooms, ownedHistory, connections };
+    const started = { server: self, options, router, subscribers, rooms, ownedHistory, connections };
     this.#lifecycle = new Lifecycle({ ...parts, ...started, gateway: this.#gateway });
     [this.roomManager, this.#rooms, this.#connections] = [rooms, rooms, connections];
   }
@@ -120,22 +132,22 @@ export class WebSocketServer {
 
   // ---- the guide's calls ----------------------------------------------------------------------
 
-  broadcastToAllClients(options: Broadcasts.BroadcastToAllOptions): void {
+  broadcastToAllClients(options: Broadcasts.BroadcastToAllOptions<TPushes>): void {
     this.#cluster.broadcastToAllClients(options);
   }
-  broadcastToRoom(options: Broadcasts.BroadcastToRoomOptions): Promise<void> {
+  broadcastToRoom(options: Broadcasts.BroadcastToRoomOptions<TPushes>): Promise<void> {
     return this.#cluster.broadcastToRoom(options);
   }
-  broadcastToUsers(options: Broadcasts.BroadcastToUsersOptions): void {
+  broadcastToUsers(options: Broadcasts.BroadcastToUsersOptions<TPushes>): void {
     this.#cluster.broadcastToUsers(options);
   }
-  broadcastToClient(options: Broadcasts.BroadcastToClientOptions): void {
+  broadcastToClient(options: Broadcasts.BroadcastToClientOptions<TPushes>): void {
     this.#cluster.broadcastToClient(options);
   }
-  broadcastToClients(clientIds: string[], data: unknown): void {
+  broadcastToClients(clientIds: string[], data: PushMessage<TPushes>): void {
     this.#cluster.broadcastToClients(clientIds, data);
   }
-  sendMessageToAll(options: { data: unknown }): void {
+  sendMessageToAll(options: { data: PushMessage<TPushes> }): void {
     this.#cluster.sendMessageToAll(options);
   }
   sendCustomMessage(options: { data: unknown }): void {
@@ -147,7 +159,7 @@ export class WebSocketServer {
   }
 
   /** Sends one message to one socket of this node. */
-  sendClientMessage(ws: WebSocket, message: unknown): boolean {
+  sendClientMessage(ws: WebSocket, message: PushMessage<TPushes>): boolean {
     return this.#connections.send(ws, message);
   }
 

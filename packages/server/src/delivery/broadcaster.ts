@@ -4,6 +4,8 @@ import {
   type BusHeader,
   encodeBusMessage,
   type Logger,
+  type PushMap,
+  type PushMessage,
   type UserId,
 } from '@roomcast/protocol';
 import type { RoomSettings } from '@roomcast/rooms';
@@ -11,8 +13,12 @@ import type { DurablePublisher } from './durable-publisher';
 import type { BroadcastPredicate, LocalDelivery } from './local-delivery';
 import { prepareFrame } from './prepared-frame';
 
-export interface BroadcastToAllOptions {
-  data: unknown;
+/**
+ * The broadcast calls' options. `TPushes` (a `PushMap`, see the README: "Typed pushes") types
+ * `data` as one of its frames; the default takes anything, as before.
+ */
+export interface BroadcastToAllOptions<TPushes extends PushMap = PushMap> {
+  data: PushMessage<TPushes>;
   excludeClientId?: string;
   /** Evaluated on this node's clients only: a call with a predicate never crosses nodes. */
   predicate?: BroadcastPredicate;
@@ -22,15 +28,17 @@ export interface BroadcastToAllOptions {
    */
   ephemeral?: boolean;
 }
-export interface BroadcastToRoomOptions extends BroadcastToAllOptions {
+export interface BroadcastToRoomOptions<TPushes extends PushMap = PushMap>
+  extends BroadcastToAllOptions<TPushes> {
   roomName: string;
 }
-export interface BroadcastToUsersOptions extends BroadcastToAllOptions {
+export interface BroadcastToUsersOptions<TPushes extends PushMap = PushMap>
+  extends BroadcastToAllOptions<TPushes> {
   userIds: UserId[];
 }
-export interface BroadcastToClientOptions {
+export interface BroadcastToClientOptions<TPushes extends PushMap = PushMap> {
   clientId: string;
-  data: unknown;
+  data: PushMessage<TPushes>;
 }
 
 export interface BroadcasterDeps {
@@ -45,16 +53,16 @@ export interface BroadcasterDeps {
 }
 
 /** The guide's broadcast calls, as `server.local` and a subscriber's `webSocketServer` offer them. */
-export interface Broadcaster {
-  broadcastToAllClients(options: BroadcastToAllOptions): void;
+export interface Broadcaster<TPushes extends PushMap = PushMap> {
+  broadcastToAllClients(options: BroadcastToAllOptions<TPushes>): void;
   /** Resolves once a durable message is appended (or after `rooms.maxLiveDelayMs`). */
-  broadcastToRoom(options: BroadcastToRoomOptions): Promise<void>;
-  broadcastToUsers(options: BroadcastToUsersOptions): void;
-  broadcastToClient(options: BroadcastToClientOptions): void;
+  broadcastToRoom(options: BroadcastToRoomOptions<TPushes>): Promise<void>;
+  broadcastToUsers(options: BroadcastToUsersOptions<TPushes>): void;
+  broadcastToClient(options: BroadcastToClientOptions<TPushes>): void;
   /** Sends to exactly these clients, wherever they are connected. */
-  broadcastToClients(clientIds: string[], data: unknown): void;
+  broadcastToClients(clientIds: string[], data: PushMessage<TPushes>): void;
   /** Every client on every node (in the local scope: of this node). */
-  sendMessageToAll(options: { data: unknown }): void;
+  sendMessageToAll(options: { data: PushMessage<TPushes> }): void;
   /** Reaches `Custom` subscribers on every node. */
   sendCustomMessage(options: { data: unknown }): void;
   /** Publishes to subscribers of `channel` on every node (in the local scope: this one). */

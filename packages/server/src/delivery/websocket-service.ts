@@ -1,7 +1,8 @@
+import type { PushMap, PushMessage } from '@roomcast/protocol';
 import type { WebSocketServer } from '../server';
 
-export interface WebSocketServiceOptions {
-  webSocketServer: WebSocketServer;
+export interface WebSocketServiceOptions<TPushes extends PushMap = PushMap> {
+  webSocketServer: WebSocketServer<TPushes>;
   /** Accepted for the guide's signature; the server's bus already reaches every node. */
   redisInstance?: unknown;
   workerId?: string;
@@ -13,15 +14,21 @@ export interface WebSocketServiceOptions {
  * @example
  * const ws = new WebSocketService({ webSocketServer: app.websocket.server });
  * await ws.sendToRooms(['room1', 'room2'], { type: 'chat', action: 'message', data: { text: 'Hi' } });
+ * // Typed by the server's `PushMap`: new WebSocketService<Pushes>({ webSocketServer }).
  */
-export class WebSocketService {
-  readonly #server: WebSocketServer;
+export class WebSocketService<TPushes extends PushMap = PushMap> {
+  readonly #server: WebSocketServer<TPushes>;
 
-  constructor({ webSocketServer }: WebSocketServiceOptions) {
+  constructor({ webSocketServer }: WebSocketServiceOptions<TPushes>) {
     this.#server = webSocketServer;
   }
 
-  async broadcast(message: unknown): Promise<void> {
+  /** The guide's `user`/`system`/`error` helpers send frames outside the app's `PushMap`. */
+  get #untyped(): WebSocketServer {
+    return this.#server as unknown as WebSocketServer;
+  }
+
+  async broadcast(message: PushMessage<TPushes>): Promise<void> {
     this.#server.broadcastToAllClients({ data: message });
   }
 
@@ -29,23 +36,27 @@ export class WebSocketService {
    * In history rooms the message is durable (stored, replayed) unless `{ ephemeral: true }`;
    * resolves once it is appended.
    */
-  async sendToRooms(roomNames: string[], message: unknown, { ephemeral = false } = {}): Promise<void> {
+  async sendToRooms(
+    roomNames: string[],
+    message: PushMessage<TPushes>,
+    { ephemeral = false } = {},
+  ): Promise<void> {
     await Promise.all(
       roomNames.map(roomName => this.#server.broadcastToRoom({ roomName, data: message, ephemeral })),
     );
   }
 
   /** Exactly these clients, wherever they are connected. */
-  async sendToClients(clientIds: string[], message: unknown): Promise<void> {
+  async sendToClients(clientIds: string[], message: PushMessage<TPushes>): Promise<void> {
     this.#server.broadcastToClients(clientIds, message);
   }
 
   async sendUserMessage(action: string, data: unknown): Promise<void> {
-    await this.broadcast({ type: 'user', action, data });
+    this.#untyped.broadcastToAllClients({ data: { type: 'user', action, data } });
   }
 
   async sendSystemMessage(action: string, data: unknown): Promise<void> {
-    await this.broadcast({ type: 'system', action, data });
+    this.#untyped.broadcastToAllClients({ data: { type: 'system', action, data } });
   }
 
   /**
@@ -54,7 +65,7 @@ export class WebSocketService {
    * @example await service.sendErrorMessage('failed', { message: 'Boom', code: 'E_FAIL' });
    */
   async sendErrorMessage(action: string, error: unknown): Promise<void> {
-    await this.broadcast({ type: 'error', action, data: publicErrorData(error) });
+    this.#untyped.broadcastToAllClients({ data: { type: 'error', action, data: publicErrorData(error) } });
   }
 }
 
