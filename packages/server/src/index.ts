@@ -1,7 +1,7 @@
-// The error a handler throws to tell the user why (its code and message reach the client), from
-// @roomcast/protocol: re-exported so an app on the server package alone needs no second import.
-export { ErrorCode, RoomcastError } from '@roomcast/protocol';
+// From @roomcast/protocol, so an app on the server package alone needs no second import: the
+// push map types, and the error a handler throws to tell the user why (code and message reach the client).
 export type { PushMap, PushMessage } from '@roomcast/protocol';
+export { ErrorCode, RoomcastError } from '@roomcast/protocol';
 export type { ClientManager } from './connection/client-registry';
 export type { ConnectedClient } from './connection/connection';
 export type {
