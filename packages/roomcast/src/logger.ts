@@ -20,9 +20,11 @@ export function createAppLogger(name: string, option: Logger | false | undefined
   if (option !== undefined) return option;
   if (process.env['NODE_ENV'] === 'test') return silentLogger;
   const options = { name, level: process.env['LOG_LEVEL'] ?? 'info' };
+  // Synchronous writes: an app logs little at info, and pino's default asynchronous stdout loses
+  // the last lines ("stopped") when a handled signal ends the process right after stop().
   return process.stdout.isTTY
     ? pino(options, { write: line => process.stdout.write(pretty(line)) })
-    : pino(options);
+    : pino(options, pino.destination({ dest: 1, sync: true }));
 }
 
 /** `12:00:01 INFO  chat: listening {"port":3000}` from one pino JSON line. */
@@ -40,19 +42,3 @@ export function pretty(line: string): string {
   return `${clock} ${label} ${String(name ?? '')}: ${String(msg ?? '')}${rest}\n`;
 }
 
-/**
- * Writes out what the logger still holds (pino's stdout destination buffers) before the process
- * ends by a signal, which would drop it; gives up after `timeoutMs` so a stuck pipe never keeps
- * the process alive.
- */
-export function flushLogger(logger: Logger, timeoutMs = 1_000): Promise<void> {
-  const flush = (logger as { flush?: (done: (error?: Error) => void) => void }).flush;
-  if (typeof flush !== 'function') return Promise.resolve();
-  return new Promise(resolve => {
-    const timer = setTimeout(resolve, timeoutMs);
-    flush.call(logger, () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}

@@ -11,7 +11,7 @@ import { ClusterPrimary } from './cluster-primary';
 import { type ApiHandler, type ApiWiring, wireApi } from './http-api/api-wiring';
 import { createHttpHandler, createHttpRoutes } from './http-handler';
 import { closeHttp, listenHttp } from './listen';
-import { createAppLogger, flushLogger } from './logger';
+import { createAppLogger } from './logger';
 import {
   type AuthConfig,
   type ResolvedAppOptions,
