@@ -41,4 +41,3 @@ export function pretty(line: string): string {
   const rest = Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : '';
   return `${clock} ${label} ${String(name ?? '')}: ${String(msg ?? '')}${rest}\n`;
 }
-
