@@ -125,10 +125,7 @@ export class WebApplication<TPushes extends PushMap = PushMap> {
 
   async #start(): Promise<void> {
     const options = this.#options;
-    if (options.handleSignals)
-      this.#removeSignalHandlers = installSignalHandlers(() =>
-        this.stop().finally(() => flushLogger(this.logger)),
-      );
+    if (options.handleSignals) this.#removeSignalHandlers = installSignalHandlers(() => this.stop());
     if (options.workers > 0 && cluster.isPrimary) {
       this.#primary = new ClusterPrimary({ workers: options.workers, logger: this.logger });
       this.#port = await this.#primary.start();
