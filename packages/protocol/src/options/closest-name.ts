@@ -1,12 +1,16 @@
 /**
  * The known name closest to `input`, when it is close enough to be a typo: edit distance at most
- * a third of the name (and at least 2), ignoring case.
+ * a third of the name (and at least 2), or one name inside the other, ignoring case.
  */
 export function closestName(input: string, known: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
+  const a = input.toLowerCase();
   for (const name of known) {
-    const distance = editDistance(input.toLowerCase(), name.toLowerCase());
+    const b = name.toLowerCase();
+    // One name inside the other (`maxPayloadBytes` for `maxPayload`) is a typo however long the rest.
+    const inside = Math.min(a.length, b.length) > 3 && (a.includes(b) || b.includes(a));
+    const distance = Math.min(editDistance(a, b), inside ? 1 : Number.POSITIVE_INFINITY);
     if (distance < bestDistance) [best, bestDistance] = [name, distance];
   }
   return best && bestDistance <= Math.max(2, best.length / 3) ? best : undefined;
