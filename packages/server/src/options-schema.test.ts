@@ -44,9 +44,7 @@ describe('WebSocketServer options schema', () => {
       'unknown option "limits.rateLimit.perSecnd"; did you mean "limits.rateLimit.perSecond"?',
       'heartbeat.intervalMs must be a number, got the string "30s"',
     ]);
-    expect(thrown({ nope: 1 }).message).toMatch(
-      /^WebSocketServer: unknown option "nope"; known: name, routes/,
-    );
+    expect(thrown({ nope: 1 }).message).toBe('WebSocketServer: unknown option "nope"; did you mean "name"?');
     expect(thrown({ heartbeat: true }).message).toBe(
       'WebSocketServer: heartbeat must be false or an object, got true',
     );
