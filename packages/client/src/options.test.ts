@@ -1,7 +1,7 @@
 import { ErrorCode } from '@roomcast/protocol';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { createClient } from './index';
-import { CLIENT_OPTIONS_SCHEMA, type ClientOptions } from './options';
+import type { CLIENT_OPTIONS_SCHEMA, ClientOptions } from './options';
 
 const url = 'ws://127.0.0.1:1/ws';
 
@@ -49,7 +49,12 @@ describe('createClient options', () => {
     const client = createClient({
       url,
       getToken: () => 'token',
-      reconnect: { initialDelayMs: 500, maxDelayMs: 10_000, factor: 2, maxAttempts: Number.POSITIVE_INFINITY },
+      reconnect: {
+        initialDelayMs: 500,
+        maxDelayMs: 10_000,
+        factor: 2,
+        maxAttempts: Number.POSITIVE_INFINITY,
+      },
       requestTimeoutMs: 5_000,
       offlineQueue: { max: 50 },
       heartbeatTimeoutMs: 45_000,
