@@ -1,7 +1,12 @@
 import { ErrorCode } from '@roomcast/protocol';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { createClient } from './index';
-import type { CLIENT_OPTIONS_SCHEMA, ClientOptions } from './options';
+import {
+  type CLIENT_OPTIONS_SCHEMA,
+  type ClientOptions,
+  DEFAULT_RECONNECT,
+  resolveClientOptions,
+} from './options';
 
 const url = 'ws://127.0.0.1:1/ws';
 
@@ -62,6 +67,12 @@ describe('createClient options', () => {
     });
     client.close();
     createClient({ url, reconnect: false }).close();
+  });
+
+  it('takes an option set to undefined as its default', () => {
+    expect(
+      resolveClientOptions({ url, WebSocket: class {}, reconnect: { factor: undefined } } as never).reconnect,
+    ).toEqual(DEFAULT_RECONNECT);
   });
 
   it('has a schema key for every ClientOptions key, and no other', () => {

@@ -135,7 +135,14 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
     url: options.url,
     WebSocket,
     getToken: options.getToken,
-    reconnect: options.reconnect === false ? false : { ...DEFAULT_RECONNECT, ...options.reconnect },
+    reconnect:
+      options.reconnect === false
+        ? false
+        : // A key set to undefined means its default, as the schema (which skips it) reads it.
+          {
+            ...DEFAULT_RECONNECT,
+            ...Object.fromEntries(Object.entries(options.reconnect ?? {}).filter(e => e[1] !== undefined)),
+          },
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_CLIENT_OPTIONS.requestTimeoutMs,
     offlineQueue: { max: options.offlineQueue?.max ?? DEFAULT_CLIENT_OPTIONS.offlineQueue.max },
     heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? DEFAULT_CLIENT_OPTIONS.heartbeatTimeoutMs,

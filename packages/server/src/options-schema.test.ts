@@ -1,6 +1,7 @@
-import { ErrorCode } from '@roomcast/protocol';
+import { DEFAULT_LIMITS, ErrorCode } from '@roomcast/protocol';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { type WEBSOCKET_SERVER_OPTIONS_SCHEMA, WebSocketServer, type WebSocketServerOptions } from './index';
+import { DEFAULT_HEARTBEAT, resolveOptions } from './options';
 import type { GUIDE_ENDPOINT_OPTION_TYPES } from './options-schema';
 
 function thrown(options: unknown): TypeError & { code?: string; problems?: string[] } {
@@ -81,6 +82,16 @@ describe('WebSocketServer options schema', () => {
       new WebSocketServer({ heartbeat: false, limits: { rateLimit: false }, trustProxy: 1 }),
     ];
     expect(servers).toHaveLength(3);
+  });
+
+  it('takes an option set to undefined as its default', () => {
+    const resolved = resolveOptions({
+      limits: { maxPayload: undefined, rateLimit: { burst: undefined } },
+      heartbeat: { intervalMs: undefined },
+    } as never);
+    expect(resolved.limits.maxPayload).toBe(DEFAULT_LIMITS.maxPayload);
+    expect(resolved.limits.rateLimit).toEqual(DEFAULT_LIMITS.rateLimit);
+    expect(resolved.heartbeat).toEqual(DEFAULT_HEARTBEAT);
   });
 
   it('has a schema key for every WebSocketServerOptions key, plus the guide endpoint keys', () => {

@@ -155,21 +155,24 @@ export function resolveOptions(options: WebSocketServerOptions): ResolvedOptions
   const rateLimit = options.limits?.rateLimit;
   const limits: Limits = {
     ...DEFAULT_LIMITS,
-    ...options.limits,
+    ...defined(options.limits),
     rateLimit:
-      rateLimit === false ? false : { ...(DEFAULT_LIMITS.rateLimit as RateLimitOptions), ...rateLimit },
+      rateLimit === false
+        ? false
+        : { ...(DEFAULT_LIMITS.rateLimit as RateLimitOptions), ...defined(rateLimit) },
   };
-  const rooms: RoomOptions = { ...DEFAULT_ROOM_OPTIONS, ...options.rooms };
+  const rooms: RoomOptions = { ...DEFAULT_ROOM_OPTIONS, ...defined(options.rooms) };
 
-  const heartbeat = options.heartbeat === false ? false : { ...DEFAULT_HEARTBEAT, ...options.heartbeat };
+  const heartbeat =
+    options.heartbeat === false ? false : { ...DEFAULT_HEARTBEAT, ...defined(options.heartbeat) };
   const inactive: InactiveClientsOptions = {
     enabled: false,
     inactiveTime: 300_000,
     intervalCheckTime: 60_000,
     log: false,
-    ...options.disconnectInactiveClients,
+    ...defined(options.disconnectInactiveClients),
   };
-  const handshake: HandshakeOptions = { ...DEFAULT_HANDSHAKE, ...options.handshake };
+  const handshake: HandshakeOptions = { ...DEFAULT_HANDSHAKE, ...defined(options.handshake) };
   return {
     name: options.name ?? 'default',
     limits,
@@ -181,4 +184,11 @@ export function resolveOptions(options: WebSocketServerOptions): ResolvedOptions
     clientAddress: createClientAddress({ trustProxy: options.trustProxy, getClientIp: options.getClientIp }),
     logger: options.logger ?? silentLogger,
   };
+}
+
+/** A key set to `undefined` means "the default" (the schema skips it), not "no value". */
+function defined<T extends object>(section: T | undefined): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(section ?? {}).filter(([, value]) => value !== undefined),
+  ) as Partial<T>;
 }
