@@ -11,5 +11,5 @@ export type {
 } from './guide-client';
 export { WebSocketClient, WebSocketClientBaseController } from './guide-client';
 export type { ClientOptions, ReconnectOptions, WebSocketConstructor, WebSocketLike } from './options';
-export { backoffDelay, DEFAULT_CLIENT_OPTIONS, DEFAULT_RECONNECT } from './options';
+export { backoffDelay, CLIENT_OPTIONS_SCHEMA, DEFAULT_CLIENT_OPTIONS, DEFAULT_RECONNECT } from './options';
 export type { DataArgs, RouteAction, RouteData, RouteResponse, RouteType } from './typed-routes';

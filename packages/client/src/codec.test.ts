@@ -94,7 +94,7 @@ describe('codecs', () => {
 
   it('refuses an unknown codec with a TypeError that names the choices', () => {
     expect(() => createClient({ url: 'ws://127.0.0.1:1', codec: 'cbor' as never })).toThrow(
-      /options.codec must be 'json' or 'msgpack'/,
+      'createClient: codec must be "json" or "msgpack", got the string "cbor"',
     );
   });
 });

@@ -58,8 +58,8 @@ describe('url: [...] (several endpoints)', () => {
     expect(endpointUrls(['ws://a/ws', 'wss://b/ws'])).toEqual(['ws://a/ws', 'wss://b/ws']);
     expect(() => createClient({ url: [] })).toThrow('a URL or a non-empty array of them');
     expect(() => createClient({ url: ['ws://a/ws', 'http://b/ws'] })).toThrow(
-      'options.url[1] must be a ws:// or wss:// URL',
+      'url[1] must be a ws:// or wss:// URL, got the string "http://b/ws"',
     );
-    expect(() => createClient({ url: 'http://a' })).toThrow('options.url must be a ws:// or wss:// URL');
+    expect(() => createClient({ url: 'http://a' })).toThrow('url must be a ws:// or wss:// URL');
   });
 });

@@ -12,5 +12,5 @@ export type {
 export { WebSocketClientBaseController } from './guide-client';
 export { createClient, RoomcastClient, WebSocketClient } from './node';
 export type { ClientOptions, ReconnectOptions, WebSocketConstructor, WebSocketLike } from './options';
-export { backoffDelay, DEFAULT_CLIENT_OPTIONS, DEFAULT_RECONNECT } from './options';
+export { backoffDelay, CLIENT_OPTIONS_SCHEMA, DEFAULT_CLIENT_OPTIONS, DEFAULT_RECONNECT } from './options';
 export type { DataArgs, RouteAction, RouteData, RouteResponse, RouteType } from './typed-routes';

@@ -1,4 +1,17 @@
-import type { Logger } from '@roomcast/protocol';
+import {
+  anyObjectOption,
+  arrayOption,
+  checkOptions,
+  functionOption,
+  invalidOptions,
+  type Logger,
+  numberOption,
+  objectOption,
+  oneOfOption,
+  requiredOption,
+  stringOption,
+  unionOption,
+} from '@roomcast/protocol';
 import { endpointUrls } from './endpoints';
 
 /** What the client needs from a socket: the WHATWG API, which both browsers and `ws` implement. */
@@ -86,46 +99,61 @@ export const DEFAULT_CLIENT_OPTIONS = Object.freeze({
   codec: 'json' as CodecOption,
 });
 
-/** Fills in defaults and throws a TypeError that says what to fix for a misused option. */
+const positive = numberOption('a positive number', value => value > 0);
+
+/** What `createClient(options)` accepts; a key more or less in `ClientOptions` fails typecheck here. */
+export const CLIENT_OPTIONS_SCHEMA = objectOption<ClientOptions>({
+  url: requiredOption(unionOption(stringOption, arrayOption(stringOption))),
+  WebSocket: functionOption,
+  getToken: functionOption,
+  reconnect: unionOption(
+    oneOfOption(false),
+    objectOption<ReconnectOptions>({
+      initialDelayMs: positive,
+      maxDelayMs: positive,
+      factor: positive,
+      maxAttempts: numberOption('a number >= 0 (Infinity for no limit)', value => value >= 0),
+      random: functionOption,
+    }),
+  ),
+  requestTimeoutMs: positive,
+  offlineQueue: objectOption<NonNullable<ClientOptions['offlineQueue']>>({
+    max: numberOption('a whole number >= 0', value => Number.isInteger(value) && value >= 0),
+  }),
+  heartbeatTimeoutMs: positive,
+  codec: oneOfOption('json', 'msgpack'),
+  logger: anyObjectOption,
+});
+
+/**
+ * Fills in defaults after checking the options against `CLIENT_OPTIONS_SCHEMA`: every unknown key
+ * and wrong type in one INVALID_OPTIONS TypeError that says what to fix.
+ */
 export function resolveClientOptions(options: ClientOptions): ResolvedClientOptions {
-  if (typeof options !== 'object' || options === null) throw new TypeError('Pass an options object: { url }');
+  checkOptions('createClient', options, CLIENT_OPTIONS_SCHEMA);
   const urls = endpointUrls(options.url);
   const WebSocket = options.WebSocket ?? (globalThis.WebSocket as WebSocketConstructor | undefined);
   if (typeof WebSocket !== 'function')
-    throw new TypeError('No global WebSocket here: pass options.WebSocket (e.g. `ws`)');
-  if (options.getToken !== undefined && typeof options.getToken !== 'function')
-    throw new TypeError('options.getToken must be a function returning the token');
-  const reconnect = options.reconnect === false ? false : { ...DEFAULT_RECONNECT, ...options.reconnect };
-  if (reconnect) {
-    for (const key of ['initialDelayMs', 'maxDelayMs', 'factor'] as const)
-      positive(`reconnect.${key}`, reconnect[key]);
-    if (!(reconnect.maxAttempts >= 0))
-      throw new TypeError('reconnect.maxAttempts must be >= 0 (Infinity allowed)');
-    if (typeof reconnect.random !== 'function') throw new TypeError('reconnect.random must be a function');
-  }
-  const resolved: ResolvedClientOptions = {
+    throw invalidOptions('createClient', ['no global WebSocket here: pass the WebSocket option (e.g. `ws`)']);
+  return {
     url: urls[0] as string,
     urls,
     WebSocket,
     getToken: options.getToken,
-    reconnect,
+    reconnect:
+      options.reconnect === false
+        ? false
+        : // A key set to undefined means its default, as the schema (which skips it) reads it.
+          {
+            ...DEFAULT_RECONNECT,
+            ...Object.fromEntries(Object.entries(options.reconnect ?? {}).filter(e => e[1] !== undefined)),
+          },
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_CLIENT_OPTIONS.requestTimeoutMs,
     offlineQueue: { max: options.offlineQueue?.max ?? DEFAULT_CLIENT_OPTIONS.offlineQueue.max },
     heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? DEFAULT_CLIENT_OPTIONS.heartbeatTimeoutMs,
     codec: options.codec ?? DEFAULT_CLIENT_OPTIONS.codec,
     logger: options.logger,
   };
-  if (resolved.codec !== 'json' && resolved.codec !== 'msgpack')
-    throw new TypeError(`options.codec must be 'json' or 'msgpack', got ${JSON.stringify(resolved.codec)}`);
-  positive('requestTimeoutMs', resolved.requestTimeoutMs);
-  positive('heartbeatTimeoutMs', resolved.heartbeatTimeoutMs);
-  if (!Number.isInteger(resolved.offlineQueue.max) || resolved.offlineQueue.max < 0)
-    throw new TypeError('offlineQueue.max must be an integer >= 0');
-  return resolved;
-}
-
-function positive(name: string, value: unknown): void {
-  if (typeof value !== 'number' || !(value > 0)) throw new TypeError(`${name} must be a positive number`);
 }
 
 /**

@@ -25,6 +25,8 @@ export const ErrorCode = {
   TIMEOUT: 'TIMEOUT',
   /** Client side only: the connection closed before the reply came. */
   DISCONNECTED: 'DISCONNECTED',
+  /** At construction, never on the wire: an options object failed its check (a TypeError). */
+  INVALID_OPTIONS: 'INVALID_OPTIONS',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -63,6 +63,25 @@ export type {
 export { isAnswerFrame, isErrorReplyFrame, isReplyFrame, SystemRoute } from './frames';
 export type { Limits, RateLimitOptions } from './limits';
 export { DEFAULT_LIMITS, MAX_ID_LENGTH, NAME_PATTERN } from './limits';
+export type { InvalidOptionsError } from './options/check-options';
+export { checkOptions, invalidOptions } from './options/check-options';
+export { closestName } from './options/closest-name';
+export type { ObjectOptionType, OptionsSchema, OptionType } from './options/option-types';
+export {
+  anyObjectOption,
+  anyOption,
+  arrayOption,
+  booleanOption,
+  describeValue,
+  functionOption,
+  numberOption,
+  objectOption,
+  oneOfOption,
+  pickOption,
+  requiredOption,
+  stringOption,
+  unionOption,
+} from './options/option-types';
 export type { PushAction, PushData, PushMap, PushMessage, PushType } from './push-map';
 export type {
   DecodedServerFrame,

@@ -1,6 +1,7 @@
-import type { Logger } from '@roomcast/protocol';
+import { checkOptions, invalidOptions, type Logger } from '@roomcast/protocol';
 import type { ClusterOptions, RedisOptions } from 'ioredis';
 import { Cluster, Redis } from 'ioredis';
+import { REDIS_CONNECTION_SCHEMA } from './connection-schema';
 
 /** A caller's ioredis client: a single server (`Redis`) or a Redis Cluster (`Cluster`). */
 export type RedisClient = Redis | Cluster;
@@ -71,26 +72,17 @@ export function describeConnection(config: RedisConnection): string {
   return `${config.host ?? '127.0.0.1'}:${config.port ?? 6379}`;
 }
 
-/** Throws a TypeError that says what to pass when `connection` is not one of the three shapes. */
-export function checkConnection(owner: string, config: unknown): RedisConnection {
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
-    throw new TypeError(
-      `${owner}: connection must be { host, port }, { url } or { cluster: [{ host, port }] }; got ${typeof config}.`,
-    );
-  }
-  const cluster = (config as { cluster?: unknown }).cluster;
-  if (cluster !== undefined) {
-    const valid =
-      Array.isArray(cluster) &&
-      cluster.length > 0 &&
-      cluster.every(node => typeof node?.host === 'string' && Number.isInteger(node?.port) && node.port > 0);
-    if (!valid) {
-      throw new TypeError(`${owner}: connection.cluster must be a non-empty array of { host, port }.`);
-    }
-  }
-  const url = (config as { url?: unknown }).url;
-  if (url !== undefined && typeof url !== 'string') {
-    throw new TypeError(`${owner}: connection.url must be a string such as 'redis://127.0.0.1:6379'.`);
+/**
+ * Checks `connection` against its schema (every unknown key, ioredis's included, and wrong type
+ * in one INVALID_OPTIONS TypeError), and that a Cluster has nodes.
+ */
+export function checkConnection(owner: string, config: unknown, path = 'connection'): RedisConnection {
+  checkOptions(owner, config, REDIS_CONNECTION_SCHEMA, path);
+  const cluster = (config as { cluster?: unknown[] }).cluster;
+  if (cluster?.length === 0) {
+    throw invalidOptions(owner, [
+      `${path}.cluster must be a non-empty array of { host, port }, got an empty one`,
+    ]);
   }
   return config as RedisConnection;
 }

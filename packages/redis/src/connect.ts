@@ -1,4 +1,4 @@
-import { type Logger, silentLogger } from '@roomcast/protocol';
+import { checkOptions, type Logger, silentLogger } from '@roomcast/protocol';
 import {
   checkConnection,
   closeClient,
@@ -8,6 +8,7 @@ import {
   type RedisClient,
   type RedisConnection,
 } from './clients';
+import { CONNECT_REDIS_OPTIONS_SCHEMA } from './options-schemas';
 
 export interface ConnectRedisOptions {
   /** How long to keep trying before `connectRedis` rejects. */
@@ -45,6 +46,7 @@ export async function connectRedis(
   options: ConnectRedisOptions = {},
 ): Promise<RedisConnections> {
   const connection = checkConnection('connectRedis', config);
+  checkOptions('connectRedis', options, CONNECT_REDIS_OPTIONS_SCHEMA, 'options');
   const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_REDIS_OPTIONS.timeoutMs;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw new TypeError(

@@ -1,9 +1,10 @@
-import { type Logger, type PushMap, silentLogger } from '@roomcast/protocol';
+import { checkOptions, type Logger, type PushMap, silentLogger } from '@roomcast/protocol';
 import type { RoomPattern } from '@roomcast/rooms';
 import { type BusEmitterOptions, createBusEmitter, type Emitter } from './bus-emitter';
 import { closeClient, isClusterClient, logClientErrors } from './clients';
 import { type CommandClientOptions, resolveCommandClient } from './command-client';
 import { resolvePrefix } from './keys';
+import { EMITTER_OPTIONS_SCHEMA } from './options-schemas';
 import { DEFAULT_REDIS_HISTORY_OPTIONS, RedisHistory } from './redis-history';
 
 export interface EmitterOptions extends CommandClientOptions {
@@ -53,6 +54,7 @@ export function createEmitter<TPushes extends PushMap = PushMap>(options: Emitte
       `${OWNER}: pass an options object: { connection | client, appName | prefix, rooms }.`,
     );
   }
+  checkOptions(OWNER, options, EMITTER_OPTIONS_SCHEMA);
   const prefix = resolvePrefix(
     OWNER,
     options.prefix,

@@ -1,4 +1,4 @@
-import { type Logger, silentLogger } from '@roomcast/protocol';
+import { checkOptions, type Logger, silentLogger } from '@roomcast/protocol';
 import {
   checkConnection,
   createClient,
@@ -8,6 +8,7 @@ import {
   type RedisConnection,
 } from './clients';
 import { resolvePrefix } from './keys';
+import { REDIS_BUS_OPTIONS_SCHEMA } from './options-schemas';
 
 export interface RedisBusOptions {
   /** The caller's client for PUBLISH/SPUBLISH. Never quit by the bus. Pass with `subscriber`. */
@@ -53,6 +54,7 @@ export function resolveBusOptions(options: RedisBusOptions): ResolvedBusOptions 
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`${OWNER}: pass an options object: { publisher, subscriber } or { connection }.`);
   }
+  checkOptions(OWNER, options, REDIS_BUS_OPTIONS_SCHEMA);
   const prefix = resolvePrefix(OWNER, options.prefix, options.appName ?? DEFAULT_REDIS_BUS_OPTIONS.appName);
   const maxPendingPublishes = options.maxPendingPublishes ?? DEFAULT_REDIS_BUS_OPTIONS.maxPendingPublishes;
   if (!Number.isSafeInteger(maxPendingPublishes) || maxPendingPublishes < 0) {

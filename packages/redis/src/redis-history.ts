@@ -1,6 +1,7 @@
 import {
   type AppendResult,
   BusChannel,
+  checkOptions,
   type DurableMessage,
   type History,
   type HistoryEntry,
@@ -14,6 +15,7 @@ import { closeClient, isClusterClient, type RedisClient } from './clients';
 import { type CommandClientOptions, resolveCommandClient, runScript } from './command-client';
 import { APPEND, LATEST, SINCE } from './history-scripts';
 import { checkPrefix, historyKeys, resolvePrefix } from './keys';
+import { REDIS_HISTORY_OPTIONS_SCHEMA } from './options-schemas';
 import { checkRoomName } from './room-member';
 
 export interface RedisHistoryOptions extends CommandClientOptions {
@@ -77,6 +79,7 @@ export class RedisHistory implements History {
     if (typeof options !== 'object' || options === null) {
       throw new TypeError(`${OWNER}: pass an options object: { client } or { connection }.`);
     }
+    checkOptions(OWNER, options, REDIS_HISTORY_OPTIONS_SCHEMA);
     this.#prefix = resolvePrefix(
       OWNER,
       options.prefix,

@@ -1,9 +1,10 @@
-import { type Logger, type RoomMember, type RoomStore, silentLogger } from '@roomcast/protocol';
+import { checkOptions, type Logger, type RoomMember, type RoomStore, silentLogger } from '@roomcast/protocol';
 import { closeClient, type RedisClient } from './clients';
 import { type CommandClientOptions, resolveCommandClient, runScript } from './command-client';
 import { type MembershipKeys, membershipBase, membershipKeys, resolvePrefix } from './keys';
 import { LocalMembers } from './local-members';
 import { NodeLiveness } from './node-liveness';
+import { REDIS_ROOM_STORE_OPTIONS_SCHEMA } from './options-schemas';
 import { checkMember, checkRoomName, parseMember, parseMembers } from './room-member';
 import { ADD, HEARTBEAT, MEMBERS, REMOVE, REMOVE_NODE, ROOMS, SWEEP } from './store-scripts';
 
@@ -60,6 +61,7 @@ export class RedisRoomStore implements RoomStore {
     if (typeof options !== 'object' || options === null) {
       throw new TypeError(`${OWNER}: pass an options object: { client } or { connection }.`);
     }
+    checkOptions(OWNER, options, REDIS_ROOM_STORE_OPTIONS_SCHEMA);
     const prefix = resolvePrefix(
       OWNER,
       options.prefix,

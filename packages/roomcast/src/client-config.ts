@@ -5,9 +5,9 @@ import type {
   WebSocketClientRoute,
 } from '@roomcast/client';
 import { WebSocketClient } from '@roomcast/client';
-import type { Logger } from '@roomcast/protocol';
+import { invalidOptions, type Logger } from '@roomcast/protocol';
 import { WEBSOCKET_SERVER_OPTION_KEYS } from '@roomcast/server';
-import { checkKeys } from './did-you-mean';
+import { WEBSOCKET_CLIENT_CONFIG_SCHEMA } from './options-schema';
 
 /**
  * `webSocket: { type: 'client', url }` (the guide): the app is a WebSocket client of another
@@ -33,45 +33,35 @@ export interface WebSocketClientConfig
   events?: WebSocketClientEvents;
 }
 
-const WHERE = 'WebApplication webSocket (type: client)';
-const CLIENT_KEYS = [
-  'enabled',
-  'type',
-  'url',
-  'routes',
-  'controllersDirectory',
-  'events',
-  'getToken',
-  'reconnect',
-  'requestTimeoutMs',
-  'offlineQueue',
-  'heartbeatTimeoutMs',
-  // The guide's config block has it for both types; a client has nothing to bind.
-  'host',
-] as const;
-const SERVER_ONLY = new Set<string>(
-  WEBSOCKET_SERVER_OPTION_KEYS.filter(key => !(CLIENT_KEYS as readonly string[]).includes(key)),
-);
+const WHERE = 'WebApplication';
 
 export function isClientConfig(config: object): config is WebSocketClientConfig {
   return (config as { type?: unknown }).type === 'client';
 }
 
-/** Checks a client config at construction, with messages that say what to change. */
-export function checkClientConfig(config: WebSocketClientConfig): WebSocketClientConfig {
-  const serverOnly = Object.keys(config).find(key => SERVER_ONLY.has(key));
-  if (serverOnly !== undefined) {
-    throw new TypeError(
-      `${WHERE}: "${serverOnly}" is a server option and does nothing for a client; remove it, or use type: 'server'.`,
+/**
+ * What the schema cannot say about a client config: a server option in it does nothing (not a
+ * typo, so no "did you mean"), and its url must be a WebSocket URL.
+ */
+export function checkClientOnly(config: WebSocketClientConfig, key: string): void {
+  const clientKeys = new Set(Object.keys(WEBSOCKET_CLIENT_CONFIG_SCHEMA.keys));
+  const serverOnly = Object.keys(config).filter(
+    name => WEBSOCKET_SERVER_OPTION_KEYS.includes(name) && !clientKeys.has(name),
+  );
+  if (serverOnly.length > 0) {
+    throw invalidOptions(
+      WHERE,
+      serverOnly.map(
+        name =>
+          `"${key}.${name}" is a server option and does nothing for a client; remove it, or use type: 'server'`,
+      ),
     );
   }
-  checkKeys(WHERE, config, CLIENT_KEYS);
   if (typeof config.url !== 'string' || !/^wss?:\/\/[^/]/.test(config.url)) {
-    throw new TypeError(
-      `${WHERE}: url must be the server's WebSocket URL, e.g. 'ws://127.0.0.1:3000/ws'; got ${JSON.stringify(config.url)}.`,
-    );
+    throw invalidOptions(WHERE, [
+      `${key}.url must be the server's WebSocket URL, e.g. 'ws://127.0.0.1:3000/ws'; got ${JSON.stringify(config.url)}`,
+    ]);
   }
-  return config;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { type Logger, silentLogger } from '@roomcast/protocol';
-import { pino } from 'pino';
+import { destination, pino } from 'pino';
 
 const LEVELS: Record<number, string> = {
   10: 'TRACE',
@@ -24,7 +24,7 @@ export function createAppLogger(name: string, option: Logger | false | undefined
   // the last lines ("stopped") when a handled signal ends the process right after stop().
   return process.stdout.isTTY
     ? pino(options, { write: line => process.stdout.write(pretty(line)) })
-    : pino(options, pino.destination({ dest: 1, sync: true }));
+    : pino(options, destination({ dest: 1, sync: true }));
 }
 
 /** `12:00:01 INFO  chat: listening {"port":3000}` from one pino JSON line. */

@@ -7,13 +7,13 @@ describe('WebApplication options', () => {
       /unknown option "websockt"; did you mean "websocket"\?/,
     );
     expect(() => new WebApplication({ name: 'a', webserver: { prot: 1 } } as never)).toThrow(
-      /did you mean "port"/,
+      'WebApplication: unknown option "webserver.prot"; did you mean "webserver.port"?',
     );
     expect(() => new WebApplication({ name: 'a', websocket: { controllerDirectory: 'x' } } as never)).toThrow(
-      /did you mean "controllersDirectory"/,
+      /did you mean "websocket.controllersDirectory"/,
     );
     expect(() => new WebApplication({ name: 'a', auth: { jwtSecret: 'x' } } as never)).toThrow(
-      /did you mean "jwtSecretKey"/,
+      /did you mean "auth.jwtSecretKey"/,
     );
   });
 
@@ -28,16 +28,16 @@ describe('WebApplication options', () => {
           name: 'a',
           webSocket: { type: 'client', url: 'ws://x/ws', rutes: [] } as never,
         }),
-    ).toThrow(/did you mean "routes"/);
+    ).toThrow(/did you mean "webSocket.routes"/);
     expect(
       () =>
         new WebApplication({
           name: 'a',
           webSocket: { type: 'client', url: 'ws://x/ws', rooms: {} } as never,
         }),
-    ).toThrow(/"rooms" is a server option and does nothing for a client/);
+    ).toThrow(/"webSocket.rooms" is a server option and does nothing for a client/);
     expect(() => new WebApplication({ name: 'a', websocket: { type: 'peer' } as never })).toThrow(
-      /must be 'server' or 'client'/,
+      'WebApplication: websocket.type must be "server" or "client", got the string "peer"',
     );
     expect(() => new WebApplication({ name: 'a', websocket: { url: 'not a url' } })).toThrow(
       /ws:\/\/localhost/,

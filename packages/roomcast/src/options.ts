@@ -1,11 +1,11 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { JwtAuthenticatorOptions } from '@roomcast/auth';
-import type { Logger } from '@roomcast/protocol';
+import { checkOptions, invalidOptions, type Logger } from '@roomcast/protocol';
 import type { RedisConnection } from '@roomcast/redis';
-import { WEBSOCKET_SERVER_OPTION_KEYS, type WebSocketServerOptions } from '@roomcast/server';
-import { checkClientConfig, isClientConfig, type WebSocketClientConfig } from './client-config';
-import { checkKeys } from './did-you-mean';
+import type { WebSocketServerOptions } from '@roomcast/server';
+import { checkClientOnly, isClientConfig, type WebSocketClientConfig } from './client-config';
 import { type ApiConfig, type ResolvedApiOptions, resolveApiOptions } from './http-api/api-options';
+import { WEB_APPLICATION_OPTIONS_SCHEMA } from './options-schema';
 
 /**
  * Handles the HTTP requests that are not `/healthz` or `/metrics` (static files, a login API).
@@ -100,84 +100,48 @@ export const DEFAULT_WEB_APPLICATION_OPTIONS = Object.freeze({
 });
 
 const WHERE = 'WebApplication';
-const TOP_KEYS = [
-  'name',
-  'webserver',
-  'websocket',
-  'webSocket',
-  'redis',
-  'auth',
-  'api',
-  'performanceMonitoring',
-  'cluster',
-  'logger',
-  'handleSignals',
-] as const;
-const WEBSERVER_KEYS = ['port', 'host', 'requestHandler', 'server'] as const;
-// The server checks its own keys too; checking here as well gives the "did you mean" hint.
-const WEBSOCKET_KEYS = WEBSOCKET_SERVER_OPTION_KEYS;
-const AUTH_KEYS = [
-  'jwtSecretKey',
-  'publicKey',
-  'algorithms',
-  'issuer',
-  'audience',
-  'clockToleranceSec',
-  'required',
-  'loginTimeoutMs',
-  'userIdClaim',
-  'emailClaim',
-] as const;
 
-/** Checks the options once, at construction, with messages that say what to change. */
+/**
+ * Checks the options once, at construction: the schema first (every unknown key and wrong type,
+ * at any depth, in one INVALID_OPTIONS TypeError), then what no schema can say.
+ */
 export function resolveAppOptions(options: WebApplicationOptions): ResolvedAppOptions {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(
-      `${WHERE}: pass an options object, e.g. { name: 'my-app', webserver: { port: 3000 } }.`,
-    );
-  }
-  checkKeys(WHERE, options, TOP_KEYS);
-  if (typeof options.name !== 'string' || options.name === '') {
-    throw new TypeError(`${WHERE}: name is required (it names logs and the Redis prefix), e.g. 'my-app'.`);
-  }
-  const webserver = options.webserver ?? {};
-  checkKeys(`${WHERE} webserver`, webserver, WEBSERVER_KEYS);
-  if (webserver.server !== undefined) checkAttachable(webserver);
-  const port = webserver.port ?? DEFAULT_WEB_APPLICATION_OPTIONS.port;
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new TypeError(`${WHERE}: webserver.port must be a whole number from 0 to 65535; got ${port}.`);
-  }
-  if (options.websocket !== undefined && options.webSocket !== undefined) {
-    throw new TypeError(`${WHERE}: pass websocket or webSocket (two spellings of one option), not both.`);
+    throw invalidOptions(WHERE, [
+      `pass an options object, e.g. { name: 'my-app', webserver: { port: 3000 } }`,
+    ]);
   }
   const config = options.websocket ?? options.webSocket ?? {};
-  const client = isClientConfig(config) ? checkClientConfig(config) : undefined;
-  const websocket: WebSocketConfig = client ? {} : (config as WebSocketConfig);
-  if (!client) checkKeys(`${WHERE} websocket`, websocket, WEBSOCKET_KEYS);
-  if (websocket.type !== undefined && websocket.type !== 'server') {
-    throw new TypeError(`${WHERE}: websocket.type must be 'server' or 'client'; got "${websocket.type}".`);
+  // Before the schema: a server option in a client config gets its own answer, not "did you mean".
+  if (isClientConfig(config)) checkClientOnly(config, options.websocket ? 'websocket' : 'webSocket');
+  checkOptions(WHERE, options, WEB_APPLICATION_OPTIONS_SCHEMA);
+  if (options.name === '') {
+    throw invalidOptions(WHERE, [`name is required (it names logs and the Redis prefix), e.g. 'my-app'`]);
   }
+  const webserver = options.webserver ?? {};
+  if (webserver.server !== undefined) checkAttachable(webserver);
+  if (options.websocket !== undefined && options.webSocket !== undefined) {
+    throw invalidOptions(WHERE, ['pass websocket or webSocket (two spellings of one option), not both']);
+  }
+  const client = isClientConfig(config) ? config : undefined;
+  const websocket: WebSocketConfig = client ? {} : (config as WebSocketConfig);
   if (options.auth !== undefined) {
-    checkKeys(`${WHERE} auth`, options.auth, AUTH_KEYS);
     if (options.auth.jwtSecretKey === undefined && options.auth.publicKey === undefined) {
-      throw new TypeError(
-        `${WHERE}: auth needs jwtSecretKey (HS256) or publicKey; e.g. { jwtSecretKey: process.env.JWT_SECRET_KEY }.`,
-      );
+      throw invalidOptions(WHERE, [
+        `auth needs jwtSecretKey (HS256) or publicKey; e.g. { jwtSecretKey: process.env.JWT_SECRET_KEY }`,
+      ]);
     }
   }
   const workers = options.cluster?.workers ?? 0;
-  if (options.cluster !== undefined && (!Number.isInteger(workers) || workers < 1)) {
-    throw new TypeError(`${WHERE}: cluster.workers must be a whole number >= 1; got ${workers}.`);
-  }
   const api = resolveApiOptions(options.api);
   if (api && (client || websocket.enabled === false)) {
-    throw new TypeError(
-      `${WHERE}: api publishes through this app's WebSocket server; it needs websocket enabled as a server.`,
-    );
+    throw invalidOptions(WHERE, [
+      `api publishes through this app's WebSocket server; it needs websocket enabled as a server`,
+    ]);
   }
   return {
     name: options.name,
-    port,
+    port: webserver.port ?? DEFAULT_WEB_APPLICATION_OPTIONS.port,
     // The guide names the listen address under webSocket; webserver.host wins when both are given.
     host: webserver.host ?? websocket.host ?? DEFAULT_WEB_APPLICATION_OPTIONS.host,
     path: pathOf(websocket.url ?? websocket.path),
@@ -201,20 +165,20 @@ function pathOf(url: string | undefined): string {
     const { pathname } = new URL(url);
     return pathname === '' ? '/' : pathname;
   } catch {
-    throw new TypeError(`${WHERE}: websocket.url must be a URL like 'ws://localhost:3000/ws'; got "${url}".`);
+    throw invalidOptions(WHERE, [`websocket.url must be a URL like 'ws://localhost:3000/ws'; got "${url}"`]);
   }
 }
 
 function checkAttachable(webserver: WebServerConfig): void {
   const server = webserver.server as { on?: unknown; listeners?: unknown } | null;
   if (typeof server?.on !== 'function' || typeof server.listeners !== 'function') {
-    throw new TypeError(
-      `${WHERE}: webserver.server must be a node:http server (expressApp.listen(), fastify.server, http.createServer()).`,
-    );
+    throw invalidOptions(WHERE, [
+      `webserver.server must be a node:http server (expressApp.listen(), fastify.server, http.createServer())`,
+    ]);
   }
   if (webserver.port !== undefined || webserver.host !== undefined) {
-    throw new TypeError(
-      `${WHERE}: webserver.port and webserver.host belong to the server in webserver.server: listen on it yourself.`,
-    );
+    throw invalidOptions(WHERE, [
+      `webserver.port and webserver.host belong to the server in webserver.server: listen on it yourself`,
+    ]);
   }
 }

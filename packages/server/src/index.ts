@@ -35,6 +35,7 @@ export {
   DEFAULT_ROOM_OPTIONS,
   WEBSOCKET_SERVER_OPTION_KEYS,
 } from './options';
+export { WEBSOCKET_SERVER_OPTIONS_SCHEMA } from './options-schema';
 export type { RoomManager } from './rooms/room-manager';
 export { WebSocketServerBaseController } from './routing/base-controller';
 export type {

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import {
   type Authenticator,
   type Bus,
+  checkOptions,
   DEFAULT_LIMITS,
   type History,
   type Limits,
@@ -15,6 +16,7 @@ import type { WebSocketSubscriberConfig, WebSocketSubscriberDefinition } from '@
 import type { ConnectedClient } from './connection/client-registry';
 import type { ServerEvents } from './events';
 import { type ClientAddress, createClientAddress, type TrustProxy } from './http/client-address';
+import { WEBSOCKET_SERVER_OPTIONS_SCHEMA } from './options-schema';
 import type { RouteDefinition } from './routing/routes';
 
 export interface HeartbeatOptions {
@@ -139,92 +141,38 @@ export const DEFAULT_ROOM_OPTIONS: Readonly<RoomOptions> = Object.freeze({
   patterns: [],
 });
 
-/** Every key `new WebSocketServer(options)` accepts; the umbrella checks against it too. */
-export const WEBSOCKET_SERVER_OPTION_KEYS = [
-  'name',
-  'routes',
-  'controllersDirectory',
-  'events',
-  'rooms',
-  'limits',
-  'heartbeat',
-  'disconnectInactiveClients',
-  'allowedOrigins',
-  'bus',
-  'roomStore',
-  'history',
-  'authenticator',
-  'subscriberHandlers',
-  'subscriberContext',
-  'logger',
-  'debug',
-  'nodeId',
-  'getClientIp',
-  'trustProxy',
-  'handshake',
-  // Accepted from the guide's config and ignored: they describe the umbrella, not this server.
-  'enabled',
-  'type',
-  'host',
-  'url',
-  'port',
-  'path',
-] as const;
-const KNOWN_KEYS = new Set<string>(WEBSOCKET_SERVER_OPTION_KEYS);
+/** Every top-level key `new WebSocketServer(options)` accepts; the umbrella checks against it too. */
+export const WEBSOCKET_SERVER_OPTION_KEYS: readonly string[] = Object.freeze(
+  Object.keys(WEBSOCKET_SERVER_OPTIONS_SCHEMA.keys),
+);
 
-/** Fills defaults and refuses options that cannot work, with a message that says what to do. */
+/**
+ * Fills defaults after checking the options against their schema: every unknown key and wrong
+ * type, at any depth, in one INVALID_OPTIONS TypeError.
+ */
 export function resolveOptions(options: WebSocketServerOptions): ResolvedOptions {
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_KEYS.has(key)) throw new TypeError(`Unknown WebSocketServer option "${key}"`);
-  }
+  checkOptions('WebSocketServer', options, WEBSOCKET_SERVER_OPTIONS_SCHEMA);
   const rateLimit = options.limits?.rateLimit;
   const limits: Limits = {
     ...DEFAULT_LIMITS,
-    ...options.limits,
+    ...defined(options.limits),
     rateLimit:
-      rateLimit === false ? false : { ...(DEFAULT_LIMITS.rateLimit as RateLimitOptions), ...rateLimit },
+      rateLimit === false
+        ? false
+        : { ...(DEFAULT_LIMITS.rateLimit as RateLimitOptions), ...defined(rateLimit) },
   };
-  positive('limits.maxPayload', limits.maxPayload);
-  positive('limits.maxBufferedBytes', limits.maxBufferedBytes);
-  positive('limits.maxConnections', limits.maxConnections);
-  if (limits.maxConnectionsPerIp !== undefined)
-    positive('limits.maxConnectionsPerIp', limits.maxConnectionsPerIp);
-  if (limits.slowConsumer !== 'close' && limits.slowConsumer !== 'drop') {
-    throw new TypeError('limits.slowConsumer must be "close" or "drop"');
-  }
-  if (limits.rateLimit) {
-    positive('limits.rateLimit.perSecond', limits.rateLimit.perSecond);
-    positive('limits.rateLimit.burst', limits.rateLimit.burst);
-    positive('limits.rateLimit.abuseThreshold', limits.rateLimit.abuseThreshold);
-  }
-  const rooms: RoomOptions = { ...DEFAULT_ROOM_OPTIONS, ...options.rooms };
-  positive('rooms.maxRoomsPerClient', rooms.maxRoomsPerClient);
-  positive('rooms.maxLiveDelayMs', rooms.maxLiveDelayMs);
-  if (typeof rooms.authorizeJoin !== 'function')
-    throw new TypeError('rooms.authorizeJoin must be a function');
+  const rooms: RoomOptions = { ...DEFAULT_ROOM_OPTIONS, ...defined(options.rooms) };
 
-  const heartbeat = options.heartbeat === false ? false : { ...DEFAULT_HEARTBEAT, ...options.heartbeat };
-  if (heartbeat) {
-    positive('heartbeat.intervalMs', heartbeat.intervalMs);
-    positive('heartbeat.timeoutMs', heartbeat.timeoutMs);
-  }
+  const heartbeat =
+    options.heartbeat === false ? false : { ...DEFAULT_HEARTBEAT, ...defined(options.heartbeat) };
   const inactive: InactiveClientsOptions = {
     enabled: false,
     inactiveTime: 300_000,
     intervalCheckTime: 60_000,
     log: false,
-    ...options.disconnectInactiveClients,
+    ...defined(options.disconnectInactiveClients),
   };
-  if (inactive.enabled) {
-    positive('disconnectInactiveClients.inactiveTime', inactive.inactiveTime);
-    positive('disconnectInactiveClients.intervalCheckTime', inactive.intervalCheckTime);
-  }
-  if (options.allowedOrigins !== undefined && !Array.isArray(options.allowedOrigins)) {
-    throw new TypeError('allowedOrigins must be an array of origins like "https://app.example.com"');
-  }
-  const handshake: HandshakeOptions = { ...DEFAULT_HANDSHAKE, ...options.handshake };
-  positive('handshake.timeoutMs', handshake.timeoutMs);
-  positive('handshake.maxPending', handshake.maxPending);
+  const handshake: HandshakeOptions = { ...DEFAULT_HANDSHAKE, ...defined(options.handshake) };
   return {
     name: options.name ?? 'default',
     limits,
@@ -238,6 +186,9 @@ export function resolveOptions(options: WebSocketServerOptions): ResolvedOptions
   };
 }
 
-function positive(name: string, value: number): void {
-  if (!(typeof value === 'number' && value > 0)) throw new TypeError(`${name} must be a positive number`);
+/** A key set to `undefined` means "the default" (the schema skips it), not "no value". */
+function defined<T extends object>(section: T | undefined): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(section ?? {}).filter(([, value]) => value !== undefined),
+  ) as Partial<T>;
 }

@@ -1,3 +1,4 @@
+import { invalidOptions } from '@roomcast/protocol';
 /** `api` of WebApplication: the HTTP publish API, off unless a key is given. */
 export interface ApiConfig {
   /** The Bearer key callers send (`Authorization: Bearer <key>`); at least 32 characters. */
@@ -25,23 +26,18 @@ const WHERE = 'WebApplication';
 export function resolveApiOptions(api: ApiConfig | undefined): ResolvedApiOptions | undefined {
   if (api === undefined) return undefined;
   if (typeof api !== 'object' || api === null) {
-    throw new TypeError(`${WHERE}: api must be { key } (a secret of ${MIN_API_KEY_LENGTH}+ characters).`);
-  }
-  for (const name of Object.keys(api)) {
-    if (name !== 'key' && name !== 'timeoutMs') {
-      throw new TypeError(`${WHERE}: api has no option "${name}"; it takes key and timeoutMs.`);
-    }
+    throw invalidOptions(WHERE, [`api must be { key } (a secret of ${MIN_API_KEY_LENGTH}+ characters)`]);
   }
   if (typeof api.key !== 'string' || api.key.length < MIN_API_KEY_LENGTH) {
-    throw new TypeError(
-      `${WHERE}: api.key must be a secret of at least ${MIN_API_KEY_LENGTH} characters, e.g. from \`openssl rand -hex 32\`; got ${typeof api.key === 'string' ? `${api.key.length} characters` : typeof api.key}.`,
-    );
+    throw invalidOptions(WHERE, [
+      `api.key must be a secret of at least ${MIN_API_KEY_LENGTH} characters, e.g. from \`openssl rand -hex 32\`; got ${typeof api.key === 'string' ? `${api.key.length} characters` : typeof api.key}`,
+    ]);
   }
   const timeoutMs = api.timeoutMs ?? DEFAULT_API_OPTIONS.timeoutMs;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new TypeError(
-      `${WHERE}: api.timeoutMs must be a positive number of milliseconds; got ${timeoutMs}.`,
-    );
+    throw invalidOptions(WHERE, [
+      `api.timeoutMs must be a positive number of milliseconds; got ${timeoutMs}`,
+    ]);
   }
   return { key: api.key, timeoutMs };
 }

@@ -95,7 +95,7 @@ describe('HTTP publish API: configuration', () => {
     );
     expect(() => new WebApplication({ name: 'a', api: { key: 'k'.repeat(31) } })).toThrow(TypeError);
     expect(() => new WebApplication({ name: 'a', api: { key: KEY, tiemoutMs: 1 } as never })).toThrow(
-      /no option "tiemoutMs"/,
+      'unknown option "api.tiemoutMs"; did you mean "api.timeoutMs"?',
     );
     expect(() => new WebApplication({ name: 'a', websocket: { enabled: false }, api: { key: KEY } })).toThrow(
       /needs websocket enabled/,

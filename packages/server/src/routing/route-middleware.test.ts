@@ -199,14 +199,18 @@ describe('route middleware', () => {
     expect((await a.request('system', 'ping')).response).toBe('pong');
   });
 
-  it('refuses what is not middleware at construction and at start, saying what it takes', async () => {
+  it('refuses what is not middleware at use() and at construction, saying what it takes', async () => {
     const server = new WebSocketServer();
     expect(() => server.use('nope' as unknown as RouteMiddleware)).toThrow(/takes middleware functions/);
-    const bad = new WebSocketServer({
-      routes: [{ type: 'a', action: 'b', handler: () => 1, middleware: [42 as unknown as RouteMiddleware] }],
-    });
-    await expect(bad.listen()).rejects.toThrow(/middleware must be an array of functions/);
-    await bad.stop();
+    // The options schema catches a route's bad middleware at construction, before any listen().
+    expect(
+      () =>
+        new WebSocketServer({
+          routes: [
+            { type: 'a', action: 'b', handler: () => 1, middleware: [42 as unknown as RouteMiddleware] },
+          ],
+        }),
+    ).toThrow('WebSocketServer: routes[0].middleware[0] must be a function, got 42');
     await server.stop();
   });
 });
