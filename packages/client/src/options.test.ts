@@ -37,7 +37,7 @@ describe('createClient options', () => {
     expect(thrown({ url, reconnect: { factor: 0 } }).message).toBe(
       'createClient: reconnect.factor must be a positive number, got 0',
     );
-    expect(thrown({}).message).toBe('createClient: url must be a string, got undefined');
+    expect(thrown({}).message).toBe('createClient: url must be a string or an array, got undefined');
   });
 
   it('reports every problem at once', () => {
