@@ -8,6 +8,11 @@ export interface BenchConfig {
   latency: { clients: number; intervalMs: number; durationMs: number };
   connections: { timed: number; idle: number; concurrency: number };
   bursts: { roomSize: number; broadcasts: number; burst: number };
+  /**
+   * Scenario 7: `clients` join one room as fast as the server takes them, per presence setting;
+   * `perEventClients` for `presence: true`, whose cost grows with the square of the room.
+   */
+  presenceStorm: { clients: number; perEventClients: number; concurrency: number };
   /** Publishes from one process outside the cluster (emitters, the HTTP API) into one room. */
   emitter: {
     clients: number;
@@ -32,6 +37,7 @@ export const FULL: BenchConfig = {
   latency: { clients: 100, intervalMs: 10, durationMs: 5_000 },
   connections: { timed: 2_000, idle: 5_000, concurrency: 50 },
   bursts: { roomSize: 1_000, broadcasts: 100, burst: 10 },
+  presenceStorm: { clients: 5_000, perEventClients: 1_500, concurrency: 50 },
   emitter: { clients: 10, publishes: 20_000, window: 100, httpRequests: 5_000, httpConcurrency: 16 },
 };
 
@@ -43,6 +49,7 @@ export const QUICK: BenchConfig = {
   latency: { clients: 20, intervalMs: 10, durationMs: 300 },
   connections: { timed: 100, idle: 200, concurrency: 20 },
   bursts: { roomSize: 100, broadcasts: 50, burst: 10 },
+  presenceStorm: { clients: 300, perEventClients: 300, concurrency: 20 },
   emitter: { clients: 5, publishes: 2_000, window: 100, httpRequests: 500, httpConcurrency: 16 },
 };
 

@@ -127,6 +127,11 @@ export class SwarmProcess {
     return this.#rpc.call('waitReceived', { atLeast, timeoutMs }, timeoutMs + 5_000);
   }
 
+  /** Waits until nothing arrives for `quietMs`; see the swarm's `quiet`. */
+  quiet(quietMs: number, timeoutMs: number): Promise<{ received: number; lastAfterConnectMs: number }> {
+    return this.#rpc.call('quiet', { quietMs, timeoutMs }, timeoutMs + 5_000);
+  }
+
   resetCount(): Promise<void> {
     return this.#rpc.call('resetCount');
   }

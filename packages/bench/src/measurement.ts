@@ -1,3 +1,4 @@
+import type { PresenceCase } from './scenarios/presence-storm-cases';
 import type { SystemName } from './systems';
 
 /** What the table can show; the unit is part of the name so every cell says what it is. */
@@ -13,6 +14,9 @@ export const METRICS = {
   publishesPerSecond: 'publishes/s',
   requestsPerSecond: 'requests/s',
   cpuMicrosPerPublish: 'publisher CPU µs/publish',
+  serverCpuMsPerStorm: 'server CPU ms/storm',
+  lastPresenceFrameMs: 'last presence frame after last join, ms',
+  presenceFramesPerClient: 'presence frames/client',
 } as const;
 
 export type Metric = keyof typeof METRICS;
@@ -22,7 +26,7 @@ export interface Measurement {
   scenario: string;
   /** e.g. "room of 1,000": the scenario's sizes, as the table shows them. */
   case: string;
-  system: SystemName | 'socket.io + redis' | 'roomcast + redis';
+  system: SystemName | 'socket.io + redis' | 'roomcast + redis' | PresenceCase;
   metric: Metric;
   values: number[];
 }

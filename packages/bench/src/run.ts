@@ -2,7 +2,7 @@
  * `pnpm bench`: every scenario, every system, in this one run on this one machine, then the
  * tables and the targets. Full sizes rewrite the results section of BENCHMARKS.md.
  *
- *   node dist/run.js [--quick] [--only=1,codecs,2,3,durable,4,bursts,emitter] [--systems=roomcast,ws-preframed]
+ *   node dist/run.js [--quick] [--only=1,codecs,2,3,durable,4,bursts,emitter,presence] [--systems=roomcast,ws-preframed]
  *                    [--cpu-prof=DIR] [--roomcast-server=PATH/dist/index.js]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -19,6 +19,7 @@ import { durableLatency } from './scenarios/durable-latency';
 import { emitterPublishing } from './scenarios/emitter';
 import { fanOutBursts, fanOutCluster, fanOutCodecs, fanOutOneNode } from './scenarios/fan-out';
 import { latencyAcrossNodes } from './scenarios/latency';
+import { presenceStorm } from './scenarios/presence-storm';
 
 const SCENARIOS = {
   '1': fanOutOneNode,
@@ -30,6 +31,7 @@ const SCENARIOS = {
   '4': connections,
   bursts: fanOutBursts,
   emitter: emitterPublishing,
+  presence: presenceStorm,
 } satisfies Record<string, (ctx: ScenarioContext) => Promise<Measurement[]>>;
 type ScenarioId = keyof typeof SCENARIOS;
 

@@ -3,6 +3,7 @@
  * latency scenario, timing) what they receive. It runs apart from the server so the server's
  * `process.cpuUsage` is the server's alone.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { signToken } from '@roomcast/auth';
 import { connectClient, type SwarmClient } from './clients';
 import { nowMs, within } from './clock';
@@ -27,12 +28,16 @@ const CONNECT_TIMEOUT_MS = 30_000;
 
 const clients: SwarmClient[] = [];
 let received = 0;
+/** When the last message arrived and when the last `connect` finished (every join answered). */
+let lastMessageAt = 0;
+let connectedAt = 0;
 let recordLatency = false;
 let latencies: number[] = [];
 let waiter: { atLeast: number; resolve: () => void } | undefined;
 
 function onMessage(read: () => unknown): void {
   received++;
+  lastMessageAt = nowMs();
   if (recordLatency && latencies.length < MAX_SAMPLES) {
     const sentAt = sentAtOf(read());
     if (sentAt !== undefined) latencies.push(nowMs() - sentAt);
@@ -60,7 +65,8 @@ async function connect(args: ConnectArgs): Promise<{ elapsedMs: number }> {
     }
   };
   await Promise.all(Array.from({ length: Math.min(args.concurrency, args.count) }, worker));
-  return { elapsedMs: nowMs() - started };
+  connectedAt = nowMs();
+  return { elapsedMs: connectedAt - started };
 }
 
 serveRpc({
@@ -73,6 +79,18 @@ serveRpc({
     return within(`waiting for ${atLeast} messages (have ${received})`, timeoutMs, reached).then(
       () => received,
     );
+  },
+  /**
+   * Resolves once nothing has arrived for `quietMs` (bounded by `timeoutMs`): how many messages
+   * came, and how long after the last join the last one arrived (0: none after it).
+   */
+  quiet: async ({ quietMs, timeoutMs }: { quietMs: number; timeoutMs: number }) => {
+    const deadline = nowMs() + timeoutMs;
+    while (nowMs() - Math.max(lastMessageAt, connectedAt) < quietMs) {
+      if (nowMs() > deadline) throw new Error(`still receiving after ${timeoutMs} ms (have ${received})`);
+      await sleep(50);
+    }
+    return { received, lastAfterConnectMs: Math.max(0, lastMessageAt - connectedAt) };
   },
   resetCount: () => {
     received = 0;

@@ -17,6 +17,7 @@ const CLUSTER = '2. fan-out, 2 nodes + Redis';
 const LATENCY = '3. latency across 2 nodes';
 const MEMORY = '4. memory per idle connection';
 const RATE = '5. connection rate';
+const PRESENCE = '7. presence storm';
 
 export const TARGETS: readonly Target[] = [
   {
@@ -90,6 +91,23 @@ export const TARGETS: readonly Target[] = [
     baseline: 'socket.io',
     bound: 'at least',
     limit: 1.3,
+  },
+  // Issue 22: a storm of joins into a presence room costs at most 3x the storm without presence.
+  {
+    scenario: PRESENCE,
+    metric: 'serverCpuMsPerStorm',
+    system: 'roomcast, presence: { batchMs: 200 }',
+    baseline: 'roomcast, no presence',
+    bound: 'at most',
+    limit: 3,
+  },
+  {
+    scenario: PRESENCE,
+    metric: 'serverCpuMsPerStorm',
+    system: "roomcast, presence: 'count'",
+    baseline: 'roomcast, no presence',
+    bound: 'at most',
+    limit: 3,
   },
 ];
 

@@ -105,10 +105,26 @@ export interface PresenceFrame {
   data: PresenceMember & { roomName: string };
 }
 
+/** A batched presence room's changes of one interval on one node (room option `presence: { batchMs }`). */
+export interface PresenceDiffFrame {
+  type: 'presence';
+  action: 'diff';
+  data: { roomName: string; joins: PresenceMember[]; leaves: PresenceMember[] };
+}
+
+/** A counts-only presence room's member count, cluster-wide (room option `presence: 'count'`). */
+export interface PresenceCountFrame {
+  type: 'presence';
+  action: 'count';
+  data: { roomName: string; count: number };
+}
+
 export type ServerFrame =
   | ConnectedFrame
   | AuthenticatedFrame
   | PresenceFrame
+  | PresenceDiffFrame
+  | PresenceCountFrame
   | RoomInterruptedFrame
   | RoomNotRecoveredFrame
   | ReplyFrame

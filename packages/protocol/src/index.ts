@@ -48,6 +48,8 @@ export type {
   JoinRoomReply,
   LeaveRoomData,
   LeaveRoomReply,
+  PresenceCountFrame,
+  PresenceDiffFrame,
   PresenceFrame,
   PresenceMember,
   PushFrame,

@@ -11,6 +11,11 @@ const userId = fc.oneof(text, fc.integer());
 const requestId = fc.oneof(fc.string({ maxLength: 64 }), fc.maxSafeInteger());
 const offset = fc.nat({ max: Number.MAX_SAFE_INTEGER });
 const json = fc.jsonValue({ maxDepth: 3 });
+const member = fc.record({
+  clientId: text,
+  userId: fc.option(userId, { nil: null }),
+  username: fc.option(text, { nil: null }),
+});
 /** Fixed pairs are checked by their own kind; a push with one of them is not a plain push. */
 const FIXED_PAIRS = new Set([
   'system.connected',
@@ -19,6 +24,8 @@ const FIXED_PAIRS = new Set([
   'system.roomNotRecovered',
   'presence.join',
   'presence.leave',
+  'presence.diff',
+  'presence.count',
 ]);
 
 const errorBody = fc.record(
@@ -76,6 +83,16 @@ const validFrames: fc.Arbitrary<{ kind: ServerFrameKind; frame: object }> = fc.o
       }),
     })
     .map(frame => ({ kind: 'presence' as const, frame: { type: 'presence', ...frame } })),
+  fc
+    .record({
+      roomName: text,
+      joins: fc.array(member, { maxLength: 3 }),
+      leaves: fc.array(member, { maxLength: 3 }),
+    })
+    .map(data => ({ kind: 'presenceDiff' as const, frame: { type: 'presence', action: 'diff', data } })),
+  fc
+    .record({ roomName: text, count: fc.nat() })
+    .map(data => ({ kind: 'presenceCount' as const, frame: { type: 'presence', action: 'count', data } })),
   fc
     .record(
       { type: name, action: name, data: json, room: text, offset },
@@ -167,6 +184,16 @@ describe('decodeServerFrame', () => {
       'roomNotRecovered',
     ],
     ['presence without clientId', '{"type":"presence","action":"join","data":{"roomName":"r"}}', 'presence'],
+    [
+      'diff with a bad member',
+      '{"type":"presence","action":"diff","data":{"roomName":"r","joins":[{}],"leaves":[]}}',
+      'presenceDiff',
+    ],
+    [
+      'count that is no count',
+      '{"type":"presence","action":"count","data":{"roomName":"r","count":-1}}',
+      'presenceCount',
+    ],
     ['a push with a numeric room', '{"type":"chat","action":"m","room":1}', 'push'],
     ['a push with a string offset', '{"type":"chat","action":"m","room":"r","offset":"3"}', 'push'],
   ])('refuses %s, naming the kind', (_, wire, kind) => {

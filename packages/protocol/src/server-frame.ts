@@ -3,6 +3,8 @@ import type {
   AuthenticatedFrame,
   ConnectedFrame,
   ErrorReplyFrame,
+  PresenceCountFrame,
+  PresenceDiffFrame,
   PresenceFrame,
   PushFrame,
   ReplyFrame,
@@ -20,6 +22,8 @@ export type DecodedServerFrame =
   | { kind: 'roomInterrupted'; frame: RoomInterruptedFrame }
   | { kind: 'roomNotRecovered'; frame: RoomNotRecoveredFrame }
   | { kind: 'presence'; frame: PresenceFrame }
+  | { kind: 'presenceDiff'; frame: PresenceDiffFrame }
+  | { kind: 'presenceCount'; frame: PresenceCountFrame }
   | { kind: 'push'; frame: PushFrame };
 
 export type ServerFrameKind = DecodedServerFrame['kind'];
@@ -42,13 +46,13 @@ const isUserId = (value: unknown) => isString(value) || typeof value === 'number
 const orNull = (value: unknown, check: (v: unknown) => boolean) => value === null || check(value);
 const isOffset = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0;
 
+const isMember = (d: unknown) =>
+  isObject(d) && isString(d.clientId) && orNull(d.userId, isUserId) && orNull(d.username, isString);
+const isMembers = (value: unknown) => Array.isArray(value) && value.every(isMember);
+
 const PRESENCE: DataCheck = [
   'presence',
-  d =>
-    isString(d.roomName) &&
-    isString(d.clientId) &&
-    orNull(d.userId, isUserId) &&
-    orNull(d.username, isString),
+  d => isString(d.roomName) && isMember(d),
   'roomName, clientId, userId, username',
 ];
 
@@ -64,6 +68,12 @@ const FIXED: Record<string, DataCheck> = {
   ],
   'presence.join': PRESENCE,
   'presence.leave': PRESENCE,
+  'presence.diff': [
+    'presenceDiff',
+    d => isString(d.roomName) && isMembers(d.joins) && isMembers(d.leaves),
+    'roomName, joins, leaves',
+  ],
+  'presence.count': ['presenceCount', d => isString(d.roomName) && isOffset(d.count), 'roomName, count'],
 };
 
 const BAD_ID = '"id" is not a request id';

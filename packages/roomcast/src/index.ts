@@ -80,6 +80,8 @@ export type {
   Limits,
   Logger,
   MemoryBusOptions,
+  PresenceCountFrame,
+  PresenceDiffFrame,
   PresenceFrame,
   PresenceMember,
   PushMap,
@@ -145,7 +147,14 @@ export {
   RedisRoomStore,
 } from '@roomcast/redis';
 // ---- rooms ----
-export type { MemoryHistoryOptions, RoomPattern, RoomSettings } from '@roomcast/rooms';
+export type {
+  MemoryHistoryOptions,
+  PresenceMode,
+  PresenceOption,
+  PresenceSettings,
+  RoomPattern,
+  RoomSettings,
+} from '@roomcast/rooms';
 export { MemoryHistory, MemoryRoomStore } from '@roomcast/rooms';
 // ---- server ----
 export type {

@@ -1,20 +1,30 @@
 import type { HistoryOptions } from '@roomcast/protocol';
+import { type PresenceOption, type PresenceSettings, resolvePresence } from './presence-option';
 
 /** Settings for the rooms whose names match `match` (`'chat:*'` glob or RegExp). */
 export interface RoomPattern {
   match: string | RegExp;
-  /** Members get presence join/leave events. */
-  presence?: boolean;
+  /**
+   * Members learn who is in the room: `true` a frame per join and leave, `{ batchMs }` one diff
+   * per interval, `'count'` only the number of members (see PresenceOption).
+   */
+  presence?: PresenceOption;
   /** Messages get offsets and the last `size` are kept for `ttlMs` so clients can recover. */
   history?: HistoryOptions;
 }
 
 export interface RoomSettings {
+  /** The room has presence in any form (`presenceMode` says which). */
   presence: boolean;
+  presenceMode: PresenceSettings;
   history: HistoryOptions | undefined;
 }
 
-const PLAIN: RoomSettings = Object.freeze({ presence: false, history: undefined });
+const PLAIN: RoomSettings = Object.freeze({
+  presence: false,
+  presenceMode: Object.freeze({ mode: 'off', batchMs: 0 }),
+  history: undefined,
+});
 const CACHE_LIMIT = 10_000;
 
 /**
@@ -28,10 +38,15 @@ const CACHE_LIMIT = 10_000;
 export function createRoomSettings(
   patterns: readonly RoomPattern[] = [],
 ): (roomName: string) => RoomSettings {
-  const compiled = patterns.map(pattern => ({
-    test: toMatcher(pattern.match),
-    settings: Object.freeze({ presence: pattern.presence === true, history: checkHistory(pattern) }),
-  }));
+  const compiled = patterns.map(pattern => {
+    const presenceMode = resolvePresence(pattern.presence, `rooms.patterns[${String(pattern.match)}]`);
+    const settings = {
+      presence: presenceMode.mode !== 'off',
+      presenceMode: Object.freeze(presenceMode),
+      history: checkHistory(pattern),
+    };
+    return { test: toMatcher(pattern.match), settings: Object.freeze(settings) };
+  });
   const cache = new Map<string, RoomSettings>();
   return function roomSettings(roomName) {
     let settings = cache.get(roomName);

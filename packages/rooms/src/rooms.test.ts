@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryHistory } from './memory-history';
 import { MemoryRoomStore } from './memory-room-store';
+import { DEFAULT_COUNT_BATCH_MS } from './presence-option';
 import { cleanUsername, isValidRoomName } from './room-name';
 import { createRoomSettings } from './room-settings';
 
@@ -29,9 +30,15 @@ describe('createRoomSettings', () => {
     { match: '*', presence: false },
   ]);
   it('takes the first pattern that matches', () => {
-    expect(settings('chat:general')).toEqual({ presence: true, history: { size: 50, ttlMs: 1000 } });
-    expect(settings('game:lobby')).toEqual({ presence: true, history: undefined });
-    expect(settings('other')).toEqual({ presence: false, history: undefined });
+    const events = { mode: 'events', batchMs: 0 };
+    const off = { mode: 'off', batchMs: 0 };
+    expect(settings('chat:general')).toEqual({
+      presence: true,
+      presenceMode: events,
+      history: { size: 50, ttlMs: 1000 },
+    });
+    expect(settings('game:lobby')).toEqual({ presence: true, presenceMode: events, history: undefined });
+    expect(settings('other')).toEqual({ presence: false, presenceMode: off, history: undefined });
   });
   it('treats glob characters other than * literally', () => {
     const exact = createRoomSettings([{ match: 'a.b', presence: true }]);
@@ -39,7 +46,19 @@ describe('createRoomSettings', () => {
     expect(exact('axb').presence).toBe(false);
   });
   it('gives plain settings when nothing matches', () => {
-    expect(createRoomSettings()('x')).toEqual({ presence: false, history: undefined });
+    expect(createRoomSettings()('x')).toMatchObject({ presence: false, history: undefined });
+  });
+  it('reads batched and counts-only presence', () => {
+    const modes = createRoomSettings([
+      { match: 'diff', presence: { batchMs: 250 } },
+      { match: 'count', presence: 'count' },
+      { match: 'fast-count', presence: { batchMs: 100, count: true } },
+    ]);
+    expect(modes('diff')).toMatchObject({ presence: true, presenceMode: { mode: 'diff', batchMs: 250 } });
+    expect(modes('count').presenceMode).toEqual({ mode: 'count', batchMs: DEFAULT_COUNT_BATCH_MS });
+    expect(modes('fast-count').presenceMode).toEqual({ mode: 'count', batchMs: 100 });
+    for (const presence of [{ batchMs: 0 }, { batchMs: 1.5 }, { batchMs: 120_000 }, 'counts'])
+      expect(() => createRoomSettings([{ match: 'a', presence: presence as never }])).toThrow(/batchMs/);
   });
   it('throws a TypeError for a bad history or match', () => {
     expect(() => createRoomSettings([{ match: 'a', history: { size: 0, ttlMs: 1 } }])).toThrow(TypeError);

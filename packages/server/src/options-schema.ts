@@ -33,9 +33,19 @@ const positiveInteger = numberOption(
 const object = anyObjectOption;
 
 const history = objectOption<HistoryOptions>({ size: positiveInteger, ttlMs: positive });
+// true (a frame per change), 'count', or { batchMs, count? } (SPEC section 4); the range of
+// batchMs is checked where the pattern is resolved (@roomcast/rooms).
+const presence = unionOption(
+  booleanOption,
+  oneOfOption('count'),
+  objectOption<{ batchMs: number; count?: boolean }>({
+    batchMs: requiredOption(positiveInteger),
+    count: booleanOption,
+  }),
+);
 const pattern = objectOption<RoomPattern>({
   match: requiredOption(anyOption),
-  presence: booleanOption,
+  presence,
   history,
 });
 

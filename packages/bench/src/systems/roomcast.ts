@@ -17,7 +17,17 @@ export async function startRoomcast(
   const serverOptions: WebSocketServerOptions = {
     limits: { rateLimit: false, maxConnections: 100_000 },
     ...(cluster && { bus: cluster.bus, roomStore: cluster.store, history: cluster.history }),
-    ...(options.history && { rooms: { patterns: [{ match: '*', history: options.history }] } }),
+    ...((options.history || options.presence) && {
+      rooms: {
+        patterns: [
+          {
+            match: '*',
+            ...(options.history && { history: options.history }),
+            ...(options.presence !== undefined && { presence: options.presence }),
+          },
+        ],
+      },
+    }),
   };
   if (options.jwtSecret) {
     const { createJwtAuthenticator } = await import('@roomcast/auth');

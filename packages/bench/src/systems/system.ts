@@ -1,3 +1,4 @@
+import type { PresenceOption } from 'roomcast';
 import type { BenchMessage } from '../message';
 
 /**
@@ -15,6 +16,8 @@ export interface SystemOptions {
   roomcastServerModule?: string;
   /** Roomcast only: every room keeps this history (durable messages), on Redis when clustered. */
   history?: { size: number; ttlMs: number };
+  /** Roomcast only: every room's presence setting (`rooms.patterns[].presence`). */
+  presence?: PresenceOption;
   /** `roomcast-app` only: turns on the HTTP publish API with this Bearer key (32+ characters). */
   apiKey?: string;
 }

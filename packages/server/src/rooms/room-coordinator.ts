@@ -11,9 +11,8 @@ import {
   RoomcastError,
   type RoomMember,
   type RoomStore,
-  WebSocketRedisSubscriberEvent,
 } from '@roomcast/protocol';
-import { cleanUsername, isValidRoomName, type RoomSettings } from '@roomcast/rooms';
+import { cleanUsername, isValidRoomName, type PresenceMode, type RoomSettings } from '@roomcast/rooms';
 import type { Connection } from '../connection/connection';
 import type { Broadcaster } from '../delivery/broadcaster';
 import type { Outbound } from '../delivery/outbound';
@@ -21,6 +20,7 @@ import { type PreparedFrame, prepareFrame } from '../delivery/prepared-frame';
 import type { RecoveryGates } from '../delivery/recovery-gate';
 import type { RoomStreams } from '../delivery/room-streams';
 import type { ResolvedOptions } from '../options';
+import { PresenceAnnouncer } from './presence-announcer';
 import type { RoomManager } from './room-manager';
 import type { RoomMembers } from './room-members';
 
@@ -56,25 +56,30 @@ export interface JoinOptions {
 /**
  * Joins and leaves with the rules of SPEC section 4: name check, room limit, `authorizeJoin`,
  * single-room mode, the cluster-wide store, one bus subscription per room with local members,
- * presence events and history replay.
+ * presence (PresenceAnnouncer) and history replay.
  */
 export class RoomCoordinator implements RoomManager {
   readonly #deps: RoomManagerDeps;
+  readonly #presence: PresenceAnnouncer;
 
   constructor(deps: RoomManagerDeps) {
     this.#deps = deps;
+    this.#presence = new PresenceAnnouncer(deps);
   }
 
   /**
    * Announces the leave of members whose node died (the store found their node's heartbeat
    * expired). The store reports each once cluster-wide, so each leave is announced once.
-   * Returns the unsubscribe, for stop().
+   * Returns the unsubscribe, for stop(), which also drops pending presence batches.
    */
   watchExpiredMembers(): () => void {
     const off = this.#deps.store.onMembersExpired?.((roomName, members) => {
-      for (const member of members) this.#announce(member, roomName, 'leave');
+      for (const member of members) this.#presence.announce(member, roomName, 'leave');
     });
-    return off ?? (() => {});
+    return () => {
+      off?.();
+      this.#presence.stop();
+    };
   }
 
   /** The guide's `server.rooms`: room name -> Set of this node's client ids. */
@@ -184,7 +189,7 @@ export class RoomCoordinator implements RoomManager {
         await this.#deps.bus.unsubscribe(BusChannel.room(roomName), this.#deps.receiver);
       }
       await this.#deps.store.remove(roomName, client.clientId);
-      this.#announce(this.#member(client), roomName, 'leave');
+      this.#presence.announce(this.#member(client), roomName, 'leave');
       this.#deps.logger.debug(
         { clientId: client.clientId, roomName, nodeId: this.#deps.nodeId },
         'left room',
@@ -211,6 +216,11 @@ export class RoomCoordinator implements RoomManager {
   /** Every member of a room on every node. */
   getRoomMembers(roomName: string): Promise<RoomMember[]> {
     return this.#deps.store.members(roomName);
+  }
+
+  /** How the room shows presence (its pattern's `presence`). */
+  presenceMode(roomName: string): PresenceMode {
+    return this.#deps.roomSettings(roomName).presenceMode.mode;
   }
 
   /** Rooms with members on any node. */
@@ -249,33 +259,11 @@ export class RoomCoordinator implements RoomManager {
       await this.#deps.bus.subscribe(BusChannel.room(roomName), this.#deps.receiver);
     }
     await this.#deps.store.add(roomName, this.#member(client));
-    this.#announce(this.#member(client), roomName, 'join');
+    this.#presence.announce(this.#member(client), roomName, 'join');
     this.#deps.logger.debug(
       { clientId: client.clientId, roomName, nodeId: this.#deps.nodeId },
       'joined room',
     );
-  }
-
-  /** Presence frames to the room's members (when the room has presence) and the automatic event. */
-  #announce(
-    { clientId, userId, username, nodeId }: RoomMember,
-    roomName: string,
-    action: 'join' | 'leave',
-  ): void {
-    const member = { roomName, clientId, userId, username };
-    if (this.#deps.roomSettings(roomName).presence) {
-      // Presence is state, not history: never stored, never replayed.
-      void this.#deps.cluster.broadcastToRoom({
-        roomName,
-        data: { type: 'presence', action, data: member },
-        ephemeral: true,
-      });
-    }
-    const event =
-      action === 'join'
-        ? WebSocketRedisSubscriberEvent.ClientJoinedRoom
-        : WebSocketRedisSubscriberEvent.ClientLeftRoom;
-    this.#deps.cluster.publish(event, { ...member, nodeId });
   }
 
   #member(client: Connection): RoomMember {

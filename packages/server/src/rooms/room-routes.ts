@@ -1,6 +1,7 @@
 import { ErrorCode, type JoinRoomData, RoomcastError, SystemRoute } from '@roomcast/protocol';
 import { type ClientRegistry, clientOf } from '../connection/client-registry';
 import type { Router } from '../routing/router';
+import { presencePage, presenceRequest } from './presence-page';
 import type { RoomCoordinator } from './room-coordinator';
 
 export interface RoomRouteDeps {
@@ -30,18 +31,14 @@ export function registerRoomRoutes(router: Router, { clients, rooms }: RoomRoute
     ...SystemRoute.presence,
     source: 'system',
     handler: async function presence(_ws, clientId, data) {
-      const { roomName } = dataOf(data);
-      if (typeof roomName !== 'string')
-        throw new RoomcastError(ErrorCode.INVALID_ROOM, 'roomName is required');
+      const request = presenceRequest(data);
+      const { roomName } = request;
       // Who is in a room is for its members: anyone else (and a client authorizeJoin refuses)
       // could otherwise list any room's users.
       if (!rooms.rooms.get(roomName)?.has(clientId))
         throw new RoomcastError(ErrorCode.FORBIDDEN, `Join ${roomName} to see who is in it`);
       const members = await rooms.getRoomMembers(roomName);
-      return {
-        roomName,
-        members: members.map(({ clientId, userId, username }) => ({ clientId, userId, username })),
-      };
+      return presencePage(members, rooms.presenceMode(roomName), request);
     },
   });
 }

@@ -22,7 +22,9 @@ describe('system.presence', () => {
 
     expect((await member.request('system', 'presence', { roomName: 'lobby' })).response).toEqual({
       roomName: 'lobby',
+      count: 1,
       members: [{ clientId: member.clientId, userId: null, username: 'ann' }],
+      nextCursor: null,
     });
     const refused = await outsider.request('system', 'presence', { roomName: 'lobby' });
     expect(refused).toMatchObject({
