@@ -3,6 +3,7 @@ import type { JwtAuthenticatorOptions } from '@roomcast/auth';
 import type { Logger } from '@roomcast/protocol';
 import type { RedisConnection } from '@roomcast/redis';
 import { WEBSOCKET_SERVER_OPTION_KEYS, type WebSocketServerOptions } from '@roomcast/server';
+import { type AdminConfig, type ResolvedAdminOptions, resolveAdminOptions } from './admin/admin-options';
 import { checkClientConfig, isClientConfig, type WebSocketClientConfig } from './client-config';
 import { checkKeys } from './did-you-mean';
 import { type ApiConfig, type ResolvedApiOptions, resolveApiOptions } from './http-api/api-options';
@@ -65,6 +66,11 @@ export interface WebApplicationOptions {
   auth?: AuthConfig;
   /** The HTTP publish API under `/api` (Bearer `key`, 32+ characters). Off by default. */
   api?: ApiConfig;
+  /**
+   * The live admin dashboard at `path` (default '/admin'), HTTP Basic with `username` (default
+   * 'admin') and `password` (12+ characters). Off by default; give it on every node.
+   */
+  admin?: AdminConfig;
   performanceMonitoring?: { enabled?: boolean };
   /** Forks `workers` processes with node:cluster that share the port; needs `redis` to share rooms. */
   cluster?: { workers: number };
@@ -89,6 +95,7 @@ export interface ResolvedAppOptions {
   auth: AuthConfig | undefined;
   workers: number;
   api: ResolvedApiOptions | undefined;
+  admin: ResolvedAdminOptions | undefined;
   handleSignals: boolean;
 }
 
@@ -108,6 +115,7 @@ const TOP_KEYS = [
   'redis',
   'auth',
   'api',
+  'admin',
   'performanceMonitoring',
   'cluster',
   'logger',
@@ -175,6 +183,12 @@ export function resolveAppOptions(options: WebApplicationOptions): ResolvedAppOp
       `${WHERE}: api publishes through this app's WebSocket server; it needs websocket enabled as a server.`,
     );
   }
+  const admin = resolveAdminOptions(options.admin);
+  if (admin && (client || websocket.enabled === false)) {
+    throw new TypeError(
+      `${WHERE}: admin shows this app's WebSocket server; it needs websocket enabled as a server.`,
+    );
+  }
   return {
     name: options.name,
     port,
@@ -189,6 +203,7 @@ export function resolveAppOptions(options: WebApplicationOptions): ResolvedAppOp
     auth: options.auth,
     workers,
     api,
+    admin,
     handleSignals: options.handleSignals ?? DEFAULT_WEB_APPLICATION_OPTIONS.handleSignals,
   };
 }
