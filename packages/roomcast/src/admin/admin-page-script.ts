@@ -4,7 +4,7 @@
  * requests up) and builds the DOM with textContent only: room names, usernames and log text
  * come from clients and are never parsed as HTML.
  */
-export const ADMIN_PAGE_SCRIPT = String.raw`
+export const ADMIN_PAGE_SCRIPT = `
 const BASE = document.body.dataset.base;
 const POLL_MS = 2000;
 const KEEP = 90;
