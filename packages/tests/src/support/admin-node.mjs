@@ -14,4 +14,4 @@ const app = new WebApplication({
   admin: { password: process.env.ADMIN_PASSWORD },
 });
 await app.start();
-console.log(`listening ${app.webserver.port} ${app.websocket.server.nodeId}`);
+process.stdout.write(`listening ${app.webserver.port} ${app.websocket.server.nodeId}\n`);
