@@ -93,7 +93,7 @@ async function refreshMembers() {
       catch (error) { notice('Disconnect failed: ' + error.message, true); }
       setTimeout(() => void refreshMembers().catch(() => {}), 500);
     });
-    const tr = el('tr', {}, el('td', {}, m.clientId), el('td', {}, m.userId ?? '—'), el('td', {}, m.username ?? '—'),
+    const tr = el('tr', {}, el('td', { title: m.clientId }, short(m.clientId)), el('td', {}, m.userId ?? '—'), el('td', {}, m.username ?? '—'),
       el('td', { title: m.nodeId }, short(m.nodeId)), el('td', {}, button));
     tr.dataset.client = m.clientId;
     return tr;

@@ -7,7 +7,7 @@ header { display: flex; align-items: baseline; gap: 16px; padding: 12px 20px; ba
 header h1 { font-size: 18px; margin: 0; }
 header #updated { color: #b9c4cf; font-size: 12px; }
 main { padding: 16px 20px; display: grid; gap: 16px; grid-template-columns: 1fr 1fr; }
-section { background: #fff; border: 1px solid #d8dde3; border-radius: 6px; padding: 12px 14px; overflow-x: auto; }
+section { min-width: 0; background: #fff; border: 1px solid #d8dde3; border-radius: 6px; padding: 12px 14px; overflow-x: auto; }
 section.wide { grid-column: 1 / -1; }
 h2 { font-size: 14px; margin: 0 0 8px; text-transform: uppercase; letter-spacing: .04em; color: #5f6b7a; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
