@@ -8,14 +8,12 @@ import { CHROMIUM_LAUNCH_OPTIONS } from '@roomcast/test-support/chromium';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, type AdminCluster, AS_ADMIN, startAdminCluster } from './support/admin-cluster';
-import { openClient, type TestClient } from './support/clients';
 
 const SCREENSHOT = fileURLToPath(new URL('../../../docs/admin.png', import.meta.url));
 const WAIT = { timeout: 30_000 };
 
 let cluster: AdminCluster;
 let browser: Browser;
-const clients: TestClient[] = [];
 
 beforeAll(async () => {
   cluster = await startAdminCluster();
@@ -24,16 +22,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await Promise.all(clients.map(client => client.close()));
   await cluster?.stop();
 });
-
-async function join(base: string, room: string, username: string) {
-  const client = await openClient(`${base.replace('http', 'ws')}/ws`);
-  clients.push(client);
-  await client.request('system', 'joinRoom', { roomName: room, username });
-  return client;
-}
 
 /** Every uncaught page error and console error, to assert there were none. */
 function errorsOf(page: Page): string[] {
@@ -75,8 +65,8 @@ it('shows both nodes, members across them and new rooms live; disconnects; no pa
   ).toContain(cluster.node2Id);
 
   // Clients join after the page loaded: the page shows them without a reload.
-  const alice = await join(cluster.base1, 'chat:lobby', 'alice');
-  const bob = await join(cluster.base2, 'chat:lobby', 'bob');
+  const alice = await cluster.join(cluster.base1, 'chat:lobby', 'alice');
+  const bob = await cluster.join(cluster.base2, 'chat:lobby', 'bob');
   const lobby = page.locator('#rooms tbody tr[data-room="chat:lobby"]');
   await expect.poll(() => lobby.locator('td').nth(1).textContent(), WAIT).toBe('2');
   await lobby.click();
@@ -86,7 +76,7 @@ it('shows both nodes, members across them and new rooms live; disconnects; no pa
   expect(await bobRow.locator('td').nth(3).getAttribute('title')).toBe(cluster.node2Id);
   expect(await bobRow.locator('td').nth(2).textContent()).toBe('bob');
 
-  await join(cluster.base2, 'chat:new', 'carol');
+  await cluster.join(cluster.base2, 'chat:new', 'carol');
   await page.locator('#rooms tbody tr[data-room="chat:new"]').waitFor(WAIT);
 
   // A little traffic for the message chart: each test message goes out to the lobby's members.

@@ -4,7 +4,7 @@
 // reachable again after SIGCONT. The page itself is in admin-browser.test.ts.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type AdminCluster, AS_ADMIN, adminGet, startAdminCluster } from './support/admin-cluster';
-import { openClient, type TestClient, until } from './support/clients';
+import { until } from './support/clients';
 
 interface NodeView {
   nodeId: string;
@@ -18,7 +18,6 @@ interface Cluster {
 }
 
 let cluster: AdminCluster;
-const clients: TestClient[] = [];
 const read = async () => (await adminGet<{ cluster: Cluster }>(cluster.base1, '/cluster')).cluster;
 
 beforeAll(async () => {
@@ -26,20 +25,12 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all(clients.map(client => client.close()));
   await cluster?.stop();
 });
 
-async function join(base: string, room: string, username: string) {
-  const client = await openClient(`${base.replace('http', 'ws')}/ws`);
-  clients.push(client);
-  await client.request('system', 'joinRoom', { roomName: room, username });
-  return client;
-}
-
 it('lists both nodes and a room’s members on both, and disconnects a client of node 2', async () => {
-  const alice = await join(cluster.base1, 'chat:lobby', 'alice');
-  const bob = await join(cluster.base2, 'chat:lobby', 'bob');
+  const alice = await cluster.join(cluster.base1, 'chat:lobby', 'alice');
+  const bob = await cluster.join(cluster.base2, 'chat:lobby', 'bob');
   await until('both nodes reachable with one connection each', async () => {
     const { nodes } = await read();
     return nodes.length === 2 && nodes.every(node => node.reachable && node.connections === 1);

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Logger, MemoryBus } from '@roomcast/protocol';
-import { createRoomSettings, MemoryHistory } from '@roomcast/rooms';
+import type { Logger } from '@roomcast/protocol';
+import { createRoomSettings } from '@roomcast/rooms';
 import type { WebSocketServer, WebSocketServerOptions } from '@roomcast/server';
+import { sharedBusAndHistory } from '../in-process-parts';
 import type { ResolvedAdminOptions } from './admin-options';
 import { createAdminRoutes } from './admin-routes';
 import { ClusterStats } from './cluster-stats';
@@ -31,10 +32,8 @@ export function wireAdmin(
   serverOptions: WebSocketServerOptions,
   { logger, warnings }: { logger: Logger; warnings: RecentWarnings },
 ): AdminWiring {
-  const ownBus = serverOptions.bus ? undefined : new MemoryBus({ logger });
-  const ownHistory = serverOptions.history ? undefined : new MemoryHistory();
-  const bus = serverOptions.bus ?? (ownBus as MemoryBus);
-  const history = serverOptions.history ?? (ownHistory as MemoryHistory);
+  const parts = sharedBusAndHistory(serverOptions, logger);
+  const { bus, history } = parts;
   let stats: ClusterStats | undefined;
   return {
     serverOptions: { ...serverOptions, bus, history },
@@ -62,7 +61,7 @@ export function wireAdmin(
     },
     async close() {
       await stats?.stop();
-      await Promise.allSettled([ownBus?.close(), ownHistory?.close()]);
+      await parts.close();
     },
   };
 }

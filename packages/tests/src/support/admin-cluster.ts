@@ -6,6 +6,7 @@
 import { type ProgramProcess, startProgram } from '@roomcast/test-support/program-process';
 import { type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 import { WebApplication } from 'roomcast';
+import { openClient, type TestClient } from './clients';
 
 export const ADMIN_PASSWORD = 'two-node-admin-password';
 export const AS_ADMIN = {
@@ -22,6 +23,8 @@ export interface AdminCluster {
   /** http://127.0.0.1:<port> of each node. */
   base1: string;
   base2: string;
+  /** A ws client of the node at `base`, joined to `room` as `username`; closed by stop(). */
+  join(base: string, room: string, username: string): Promise<TestClient>;
   stop(): Promise<void>;
 }
 
@@ -48,6 +51,7 @@ export async function startAdminCluster(): Promise<AdminCluster> {
   });
   await node2.waitFor('listening', 60_000);
   const [, port2, node2Id] = /listening (\d+) (\S+)/.exec(node2.output()) ?? [];
+  const clients: TestClient[] = [];
   return {
     redis,
     node1,
@@ -55,7 +59,14 @@ export async function startAdminCluster(): Promise<AdminCluster> {
     node2Id: node2Id ?? '',
     base1: `http://127.0.0.1:${node1.webserver.port}`,
     base2: `http://127.0.0.1:${port2}`,
+    async join(base, room, username) {
+      const client = await openClient(`${base.replace('http', 'ws')}/ws`);
+      clients.push(client);
+      await client.request('system', 'joinRoom', { roomName: room, username });
+      return client;
+    },
     async stop() {
+      await Promise.all(clients.map(client => client.close()));
       // A stopped (SIGSTOP) process cannot take its SIGTERM until it runs again.
       if (node2.pid !== undefined) process.kill(node2.pid, 'SIGCONT');
       await Promise.allSettled([node1.stop(), node2.stop()]);
