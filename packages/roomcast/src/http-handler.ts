@@ -9,12 +9,16 @@ export interface HttpHandlerDeps {
   requestHandler: RequestHandler | undefined;
   /** The HTTP publish API (`api: { key }`): every path under `/api`. Unset: those go on as others. */
   api?: ((request: IncomingMessage, response: ServerResponse, path: string) => Promise<void>) | undefined;
+  /** The admin dashboard (`admin: { password }`): resolves false outside its path. */
+  admin?:
+    | ((request: IncomingMessage, response: ServerResponse, path: string) => Promise<boolean>)
+    | undefined;
   logger: Logger;
 }
 
 /**
  * The app's HTTP routes: `GET /healthz` (200, or 503 while stopping so a load balancer drains the
- * node), `GET /metrics` (Prometheus text), `/api/...` when the API is on, then the caller's
+ * node), `GET /metrics` (Prometheus text), the admin dashboard and `/api/...` when they are on, then the caller's
  * handler. Resolves false for a request none of them answered (the caller 404s it, or hands it to
  * the server's own handlers when the app is attached to one).
  */
@@ -34,6 +38,7 @@ export function createHttpRoutes(deps: HttpHandlerDeps) {
         response.end(deps.metrics());
         return true;
       }
+      if (deps.admin && (await deps.admin(request, response, path ?? '/'))) return true;
       if (deps.api && (path === '/api' || path?.startsWith('/api/'))) {
         await deps.api(request, response, path);
         return true;

@@ -236,6 +236,8 @@ export {
   withRetry,
   withValidation,
 } from '@roomcast/subscribers';
+export type { AdminConfig } from './admin/admin-options';
+export { MIN_ADMIN_PASSWORD_LENGTH } from './admin/admin-options';
 // ---- this package ----
 export type { WebSocketClientConfig } from './client-config';
 export type { ApiConfig } from './http-api/api-options';

@@ -16,6 +16,7 @@ import {
 } from '@roomcast/protocol';
 import { REDIS_CONNECTION_SCHEMA } from '@roomcast/redis';
 import { WEBSOCKET_SERVER_OPTIONS_SCHEMA } from '@roomcast/server';
+import type { AdminConfig } from './admin/admin-options';
 import type { WebSocketClientConfig } from './client-config';
 import type { ApiConfig } from './http-api/api-options';
 import type { AuthConfig, WebApplicationOptions, WebServerConfig } from './options';
@@ -90,6 +91,15 @@ const api = objectOption<ApiConfig>({
   timeoutMs: numberOption('a positive number of milliseconds', value => value > 0 && value < Infinity),
 });
 
+// The password is checked by resolveAdminOptions, whose message never shows it; a type error
+// here would print the value.
+const admin = objectOption<AdminConfig>({
+  password: anyOption,
+  username: stringOption,
+  path: stringOption,
+  timeoutMs: anyOption,
+});
+
 /**
  * `new WebApplication(options)`, described once: every section and the server, client and Redis
  * options inside them, so an unknown key at any depth or a wrong type is one INVALID_OPTIONS
@@ -103,6 +113,7 @@ export const WEB_APPLICATION_OPTIONS_SCHEMA = objectOption<WebApplicationOptions
   redis: REDIS_CONNECTION_SCHEMA,
   auth,
   api,
+  admin,
   performanceMonitoring: objectOption<NonNullable<WebApplicationOptions['performanceMonitoring']>>({
     enabled: booleanOption,
   }),

@@ -3,6 +3,7 @@ import type { JwtAuthenticatorOptions } from '@roomcast/auth';
 import { checkOptions, invalidOptions, type Logger } from '@roomcast/protocol';
 import type { RedisConnection } from '@roomcast/redis';
 import type { WebSocketServerOptions } from '@roomcast/server';
+import { type AdminConfig, type ResolvedAdminOptions, resolveAdminOptions } from './admin/admin-options';
 import { checkClientOnly, isClientConfig, type WebSocketClientConfig } from './client-config';
 import { type ApiConfig, type ResolvedApiOptions, resolveApiOptions } from './http-api/api-options';
 import { WEB_APPLICATION_OPTIONS_SCHEMA } from './options-schema';
@@ -65,6 +66,11 @@ export interface WebApplicationOptions {
   auth?: AuthConfig;
   /** The HTTP publish API under `/api` (Bearer `key`, 32+ characters). Off by default. */
   api?: ApiConfig;
+  /**
+   * The live admin dashboard at `path` (default '/admin'), HTTP Basic with `username` (default
+   * 'admin') and `password` (12+ characters). Off by default; give it on every node.
+   */
+  admin?: AdminConfig;
   performanceMonitoring?: { enabled?: boolean };
   /** Forks `workers` processes with node:cluster that share the port; needs `redis` to share rooms. */
   cluster?: { workers: number };
@@ -89,6 +95,7 @@ export interface ResolvedAppOptions {
   auth: AuthConfig | undefined;
   workers: number;
   api: ResolvedApiOptions | undefined;
+  admin: ResolvedAdminOptions | undefined;
   handleSignals: boolean;
 }
 
@@ -139,6 +146,12 @@ export function resolveAppOptions(options: WebApplicationOptions): ResolvedAppOp
       `api publishes through this app's WebSocket server; it needs websocket enabled as a server`,
     ]);
   }
+  const admin = resolveAdminOptions(options.admin);
+  if (admin && (client || websocket.enabled === false)) {
+    throw invalidOptions(WHERE, [
+      `admin shows this app's WebSocket server; it needs websocket enabled as a server`,
+    ]);
+  }
   return {
     name: options.name,
     port: webserver.port ?? DEFAULT_WEB_APPLICATION_OPTIONS.port,
@@ -153,6 +166,7 @@ export function resolveAppOptions(options: WebApplicationOptions): ResolvedAppOp
     auth: options.auth,
     workers,
     api,
+    admin,
     handleSignals: options.handleSignals ?? DEFAULT_WEB_APPLICATION_OPTIONS.handleSignals,
   };
 }

@@ -5,6 +5,8 @@ import type { WebSocketClient } from '@roomcast/client';
 import type { Authenticator, Logger, PushMap } from '@roomcast/protocol';
 import type { RedisClient } from '@roomcast/redis';
 import { type Health, WebSocketServer, type WebSocketServerOptions } from '@roomcast/server';
+import { type AdminHandler, type AdminWiring, wireAdmin } from './admin/admin-wiring';
+import { RecentWarnings } from './admin/recent-warnings';
 import { attachHttpRoutes } from './attached-http';
 import { createAppClient } from './client-config';
 import { ClusterPrimary } from './cluster-primary';
@@ -41,6 +43,9 @@ import { installSignalHandlers } from './signals';
 export class WebApplication<TPushes extends PushMap = PushMap> {
   readonly name: string;
   readonly logger: Logger;
+  /** What the app's parts log through: `logger`, and with `admin` a copy of warnings for the page. */
+  readonly #log: Logger;
+  readonly #warnings: RecentWarnings | undefined;
   readonly #options: ResolvedAppOptions;
   #server: WebSocketServer | undefined;
   #client: WebSocketClient | undefined;
@@ -50,6 +55,8 @@ export class WebApplication<TPushes extends PushMap = PushMap> {
   #redis: RedisWiring | undefined;
   #api: ApiWiring | undefined;
   #apiHandler: ApiHandler | undefined;
+  #admin: AdminWiring | undefined;
+  #adminHandler: AdminHandler | undefined;
   #primary: ClusterPrimary | undefined;
   #port: number | undefined;
   #starting: Promise<void> | undefined;
@@ -77,6 +84,8 @@ export class WebApplication<TPushes extends PushMap = PushMap> {
     this.#options = resolveAppOptions(options);
     this.name = this.#options.name;
     this.logger = createAppLogger(this.name, options.logger);
+    this.#warnings = this.#options.admin ? new RecentWarnings() : undefined;
+    this.#log = this.#warnings?.wrap(this.logger) ?? this.logger;
     // The server is made untyped; `TPushes` only types the app's own broadcast calls.
     const server = () => this.#requireServer() as unknown as WebSocketServer<TPushes>;
     this.websocket = view({ server, client: () => this.#requireClient() });
@@ -133,15 +142,17 @@ export class WebApplication<TPushes extends PushMap = PushMap> {
       return;
     }
     if (options.redis)
-      this.#redis = await wireRedis(options.redis, { appName: this.name, logger: this.logger });
+      this.#redis = await wireRedis(options.redis, { appName: this.name, logger: this.#log });
     if (options.websocket) this.#server = this.#createServer();
-    if (options.websocketClient) this.#client = await createAppClient(options.websocketClient, this.logger);
+    if (this.#admin && this.#server) this.#adminHandler = await this.#admin.start(this.#server);
+    if (options.websocketClient) this.#client = await createAppClient(options.websocketClient, this.#log);
     const routes = {
       health: () => this.#server?.getHealth(),
       metrics: () => this.#server?.metrics() ?? '',
       requestHandler: options.requestHandler,
       api: this.#apiHandler,
-      logger: this.logger,
+      admin: this.#adminHandler,
+      logger: this.#log,
     };
     if (options.server) {
       this.#http = options.server;
@@ -160,6 +171,8 @@ export class WebApplication<TPushes extends PushMap = PushMap> {
         url: this.#attached ? 'attached to the caller’s HTTP server' : `http://${options.host}:${this.#port}`,
         ws: options.websocketClient ? { client: options.websocketClient.url } : options.path,
         redis: !!this.#redis,
+        // The path only: the credentials are never logged.
+        ...(options.admin && { admin: options.admin.path }),
       },
       'started',
     );
@@ -169,10 +182,10 @@ export class WebApplication<TPushes extends PushMap = PushMap> {
     const { websocket, name, auth } = this.#options;
     const { enabled: _e, type: _t, url: _u, host: _h, path: _p, ...serverOptions } = websocket ?? {};
     const authenticator =
-      serverOptions.authenticator ?? (auth ? authenticatorFor(auth, this.logger) : undefined);
-    const options: WebSocketServerOptions = {
+      serverOptions.authenticator ?? (auth ? authenticatorFor(auth, this.#log) : undefined);
+    const base: WebSocketServerOptions = {
       name,
-      logger: this.logger,
+      logger: this.#log,
       ...serverOptions,
       ...(this.#redis && {
         bus: this.#redis.bus,
@@ -182,8 +195,12 @@ export class WebApplication<TPushes extends PushMap = PushMap> {
       ...(authenticator && { authenticator }),
       subscriberContext: { redisInstance: this.redis.instance, ...serverOptions.subscriberContext },
     };
-    if (!this.#options.api) return new WebSocketServer(options);
-    this.#api = wireApi(this.#options.api, options, this.logger);
+    const { admin, api } = this.#options;
+    if (admin && this.#warnings)
+      this.#admin = wireAdmin(admin, base, { logger: this.#log, warnings: this.#warnings });
+    const options = this.#admin?.serverOptions ?? base;
+    if (!api) return new WebSocketServer(options);
+    this.#api = wireApi(api, options, this.#log);
     const server = new WebSocketServer(this.#api.serverOptions);
     this.#apiHandler = this.#api.handler(server);
     return server;
@@ -193,6 +210,7 @@ export class WebApplication<TPushes extends PushMap = PushMap> {
     this.#client?.disconnect();
     await this.#primary?.stop();
     await this.#server?.stop();
+    await this.#admin?.close();
     // The caller's server stays theirs: only this app's routes come off it.
     if (this.#attached) this.#attached.detach();
     else if (this.#http) await closeHttp(this.#http);

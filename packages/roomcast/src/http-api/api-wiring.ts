@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DEFAULT_LIMITS, type Logger, MemoryBus } from '@roomcast/protocol';
+import { DEFAULT_LIMITS, type Logger } from '@roomcast/protocol';
 import { createBusEmitter } from '@roomcast/redis';
-import { MemoryHistory } from '@roomcast/rooms';
 import type { WebSocketServer, WebSocketServerOptions } from '@roomcast/server';
+import { sharedBusAndHistory } from '../in-process-parts';
 import { createApiHandler } from './api-handler';
 import type { ResolvedApiOptions } from './api-options';
 import { disconnectUserSubscriber } from './disconnect-route';
@@ -29,10 +29,8 @@ export function wireApi(
   options: WebSocketServerOptions,
   logger: Logger,
 ): ApiWiring {
-  const ownBus = options.bus ? undefined : new MemoryBus({ logger });
-  const ownHistory = options.history ? undefined : new MemoryHistory();
-  const bus = options.bus ?? (ownBus as MemoryBus);
-  const history = options.history ?? (ownHistory as MemoryHistory);
+  const parts = sharedBusAndHistory(options, logger);
+  const { bus, history } = parts;
   let server: WebSocketServer | undefined;
   const subscribers = options.subscriberHandlers ?? {};
   const serverOptions: WebSocketServerOptions = {
@@ -60,7 +58,7 @@ export function wireApi(
     },
     async close() {
       await emitter.close();
-      await Promise.allSettled([ownBus?.close(), ownHistory?.close()]);
+      await parts.close();
     },
   };
 }
