@@ -174,7 +174,7 @@ describe('the chat: three users on two processes sharing Redis, in real Chromium
     await say(bob, 'hi ada');
     await message(ada, 'hi ada').waitFor();
     await message(cy, 'hi ada').waitFor();
-    await bob.locator('#text').pressSequentially('typing');
+    await bob.locator('#text').pressSequentially('typing', { delay: 500 });
     await ada.locator('#typing', { hasText: 'bob is typing' }).waitFor();
     await bob.fill('#text', '');
   });
@@ -212,7 +212,9 @@ describe('the chat: three users on two processes sharing Redis, in real Chromium
     await message(bob, 'hello bob').waitFor();
 
     await openRoom(ada, '#general');
-    await bob.locator('#text').pressSequentially('see you');
+    // At a person's pace: the page announces typing at most every 1.5 s, so a slow typist announces
+    // more than once and one announcement lost to a reload still settling is not the whole test.
+    await bob.locator('#text').pressSequentially('see you', { delay: 500 });
     await ada.locator('#typing', { hasText: 'bob is typing' }).waitFor();
     await saveScreenshot(ada, 'chat.png');
     await bob.fill('#text', '');
