@@ -7,7 +7,7 @@ import { defineConfig } from 'tsup';
  * processes) is TypeScript source in a private package, so it is bundled.
  */
 export default defineConfig({
-  entry: ['src/run.ts', 'src/server-process.ts', 'src/swarm-process.ts'],
+  entry: ['src/run.ts', 'src/server-process.ts', 'src/swarm-process.ts', 'src/recovery-swarm-process.ts'],
   format: ['esm'],
   target: 'node20',
   clean: true,

@@ -13,6 +13,21 @@ export interface BenchConfig {
    * `perEventClients` for `presence: true`, whose cost grows with the square of the room.
    */
   presenceStorm: { clients: number; perEventClients: number; concurrency: number };
+  /**
+   * Scenario 8: `clients` (in `swarms` processes) on node A in `rooms` history rooms; node B
+   * publishes into each room every `intervalMs` for `publishMs`; node A goes away `killAfterMs`
+   * into it. `runs` of its own: each run connects every client anew.
+   */
+  restart: {
+    clients: number;
+    rooms: number;
+    swarms: number;
+    concurrency: number;
+    intervalMs: number;
+    killAfterMs: number;
+    publishMs: number;
+    runs: number;
+  };
   /** Publishes from one process outside the cluster (emitters, the HTTP API) into one room. */
   emitter: {
     clients: number;
@@ -39,6 +54,17 @@ export const FULL: BenchConfig = {
   bursts: { roomSize: 1_000, broadcasts: 100, burst: 10 },
   presenceStorm: { clients: 5_000, perEventClients: 1_500, concurrency: 50 },
   emitter: { clients: 10, publishes: 20_000, window: 100, httpRequests: 5_000, httpConcurrency: 16 },
+  // 10 messages/s per room into 5,000 clients: 50,000 deliveries/s, the storm on top of it.
+  restart: {
+    clients: 5_000,
+    rooms: 10,
+    swarms: 2,
+    concurrency: 50,
+    intervalMs: 100,
+    killAfterMs: 1_000,
+    publishMs: 10_000,
+    runs: 1,
+  },
 };
 
 export const QUICK: BenchConfig = {
@@ -51,6 +77,16 @@ export const QUICK: BenchConfig = {
   bursts: { roomSize: 100, broadcasts: 50, burst: 10 },
   presenceStorm: { clients: 300, perEventClients: 300, concurrency: 20 },
   emitter: { clients: 5, publishes: 2_000, window: 100, httpRequests: 500, httpConcurrency: 16 },
+  restart: {
+    clients: 300,
+    rooms: 5,
+    swarms: 2,
+    concurrency: 20,
+    intervalMs: 100,
+    killAfterMs: 500,
+    publishMs: 7_000,
+    runs: 1,
+  },
 };
 
 export function formatCount(n: number): string {

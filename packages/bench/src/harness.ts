@@ -74,6 +74,11 @@ export class ServerProcess {
   stop(): Promise<void> {
     return this.#rpc.finish('stop');
   }
+
+  /** SIGKILL: the node dies without a word to its clients (scenario 8). */
+  kill(): void {
+    this.#rpc.kill();
+  }
 }
 
 /** A publisher (an emitter, or an HTTP client of the publish API) in its own process. */

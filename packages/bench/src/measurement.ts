@@ -1,4 +1,5 @@
 import type { PresenceCase } from './scenarios/presence-storm-cases';
+import type { RestartLabel } from './scenarios/restart-storm-cases';
 import type { SystemName } from './systems';
 
 /** What the table can show; the unit is part of the name so every cell says what it is. */
@@ -17,6 +18,13 @@ export const METRICS = {
   serverCpuMsPerStorm: 'server CPU ms/storm',
   lastPresenceFrameMs: 'last presence frame after last join, ms',
   presenceFramesPerClient: 'presence frames/client',
+  recoveredAllMs: 'every client back, ms',
+  recoveredP50Ms: 'p50 client back, ms',
+  closeToBackP50Ms: 'p50 own close → back, ms',
+  peakCpuPercent: 'server peak CPU % (100 ms)',
+  messagesLost: 'messages lost',
+  messageDuplicates: 'messages shown twice (recovered clients)',
+  clientsNotRecovered: 'clients told recovered: false',
 } as const;
 
 export type Metric = keyof typeof METRICS;
@@ -26,7 +34,7 @@ export interface Measurement {
   scenario: string;
   /** e.g. "room of 1,000": the scenario's sizes, as the table shows them. */
   case: string;
-  system: SystemName | 'socket.io + redis' | 'roomcast + redis' | PresenceCase;
+  system: SystemName | 'socket.io + redis' | 'roomcast + redis' | PresenceCase | RestartLabel;
   metric: Metric;
   values: number[];
 }

@@ -74,6 +74,8 @@ export class ChildRpc {
   }
 
   call<T>(method: string, args: unknown = {}, timeoutMs = 60_000): Promise<T> {
+    // A child killed on purpose (the restart scenario) is asked nothing more.
+    if (!this.#child.connected) return Promise.reject(new Error(`${this.#name} has exited`));
     const id = this.#nextId++;
     const answer = new Promise<unknown>((resolve, reject) => this.#pending.set(id, { resolve, reject }));
     this.#child.send({ id, method, args } satisfies Request);
@@ -87,6 +89,11 @@ export class ChildRpc {
     } finally {
       await this.exit();
     }
+  }
+
+  /** SIGKILL now, by pid: no clean-up, as when a machine is lost. */
+  kill(): void {
+    this.#child.kill('SIGKILL');
   }
 
   /** Asks the child to exit; kills it by pid if it has not within `timeoutMs`. */

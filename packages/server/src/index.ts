@@ -4,6 +4,7 @@ export type { PushMap, PushMessage } from '@roomcast/protocol';
 export { ErrorCode, RoomcastError } from '@roomcast/protocol';
 export type { ClientManager } from './connection/client-registry';
 export type { ConnectedClient } from './connection/connection';
+export { DEFAULT_MAX_DRAIN_MS } from './connection/drain';
 export type {
   Broadcaster,
   BroadcastToAllOptions,
@@ -48,3 +49,4 @@ export type { ControllerClass, RouteDefinition, RouteHandler, RoutesOf, TypedRou
 export { route } from './routing/routes';
 export type { ListenOptions } from './server';
 export { WebSocketServer } from './server';
+export type { StopOptions } from './stop-options';

@@ -8,6 +8,7 @@ import type { ResolvedOptions, WebSocketServerOptions } from './options';
 import type { RoomCoordinator } from './rooms/room-coordinator';
 import type { Router } from './routing/router';
 import type { WebSocketServer } from './server';
+import type { ResolvedStopOptions } from './stop-options';
 
 export interface LifecycleDeps {
   server: WebSocketServer;
@@ -57,9 +58,9 @@ export class Lifecycle {
     }
   };
 
-  /** Calling it twice returns the same promise. */
-  stop(timeoutMs: number): Promise<void> {
-    this.#stopping ??= this.#stop(timeoutMs);
+  /** Calling it twice returns the same promise (the second call's options are not used). */
+  stop(options: ResolvedStopOptions): Promise<void> {
+    this.#stopping ??= this.#stop(options);
     return this.#stopping;
   }
 
@@ -105,16 +106,18 @@ export class Lifecycle {
   }
 
   /**
-   * Refuses new upgrades (503), closes clients with 1001, waits up to `timeoutMs` for them to go,
-   * terminates the rest, leaves the room store, unsubscribes the bus, clears every timer.
+   * Refuses new upgrades (503), closes clients with 1001 over the drain window (the bus stays
+   * subscribed meanwhile, so the clients not yet closed keep getting their messages), waits up to
+   * `timeoutMs` for them to go, terminates the rest, leaves the room store, unsubscribes the
+   * bus, clears every timer.
    */
-  async #stop(timeoutMs: number): Promise<void> {
+  async #stop({ timeoutMs, drainMs }: ResolvedStopOptions): Promise<void> {
     const { gateway, connections, rooms, durable, streams, ownedHistory, bus } = this.#deps;
     gateway.refuseNew();
     connections.heartbeat.stop();
     connections.clearTimers();
     // Every disconnect (room store, onDisconnected) finishes before the store forgets this node.
-    await connections.closeAll(timeoutMs);
+    await connections.closeAll({ timeoutMs, drainMs });
     await rooms.removeNode().catch(() => {});
     await this.#release();
     durable.close();

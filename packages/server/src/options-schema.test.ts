@@ -38,7 +38,7 @@ describe('WebSocketServer options schema', () => {
       zzz: 1,
     });
     expect(error.problems).toEqual([
-      'unknown option "zzz"; known: name, routes, controllersDirectory, events, rooms, limits, heartbeat, disconnectInactiveClients, allowedOrigins, bus, roomStore, history, authenticator, subscriberHandlers, subscriberContext, logger, debug, nodeId, getClientIp, trustProxy, handshake, enabled, type, host, url, port, path',
+      'unknown option "zzz"; known: name, routes, controllersDirectory, events, rooms, limits, heartbeat, disconnectInactiveClients, allowedOrigins, bus, roomStore, history, authenticator, subscriberHandlers, subscriberContext, logger, debug, nodeId, getClientIp, trustProxy, handshake, drainMs, enabled, type, host, url, port, path',
       'unknown option "events.onConected"; did you mean "events.onConnected"?',
       'unknown option "rooms.patterns[0].histroy"; did you mean "rooms.patterns[0].history"?',
       'limits.slowConsumer must be "close" or "drop", got the string "kill"',

@@ -107,6 +107,12 @@ const subscriberHandlers = objectOption<SubscriberHandlersOptions>({
 
 const handshake = objectOption<HandshakeOptions>({ timeoutMs: positive, maxPending: positiveInteger });
 
+/** `drainMs`, here and in `stop()`: 0 closes every client at once, as before there was a window. */
+export const drainMsOption = numberOption(
+  'a number of milliseconds >= 0 (0 closes every client at once)',
+  value => value >= 0 && Number.isFinite(value),
+);
+
 /** The keys of `WebSocketServerOptions`, each with its type. */
 export const SERVER_OPTION_TYPES: OptionsSchema<WebSocketServerOptions> = {
   name: stringOption,
@@ -137,6 +143,7 @@ export const SERVER_OPTION_TYPES: OptionsSchema<WebSocketServerOptions> = {
     arrayOption(stringOption),
   ),
   handshake,
+  drainMs: drainMsOption,
 };
 
 /**

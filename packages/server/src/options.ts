@@ -102,6 +102,12 @@ export interface WebSocketServerOptions {
   trustProxy?: TrustProxy;
   /** Bounds on the HTTP upgrade, from the connection's first byte (see `DEFAULT_HANDSHAKE`). */
   handshake?: Partial<HandshakeOptions>;
+  /**
+   * `stop()` closes each client (1001) at a random moment of this window, so they do not all
+   * reconnect to the other nodes at once; `stop({ drainMs })` overrides it. 0: all at once.
+   * Default: 1 ms per client, at most 1,000 ms (`DEFAULT_MAX_DRAIN_MS`).
+   */
+  drainMs?: number;
 }
 
 export interface HandshakeOptions {
@@ -124,6 +130,8 @@ export interface ResolvedOptions {
   logger: Logger;
   handshake: HandshakeOptions;
   clientAddress: ClientAddress;
+  /** Unset: the default window, which depends on the number of clients at the stop. */
+  drainMs: number | undefined;
 }
 
 export const DEFAULT_HANDSHAKE: Readonly<HandshakeOptions> = Object.freeze({
@@ -183,6 +191,7 @@ export function resolveOptions(options: WebSocketServerOptions): ResolvedOptions
     handshake,
     clientAddress: createClientAddress({ trustProxy: options.trustProxy, getClientIp: options.getClientIp }),
     logger: options.logger ?? silentLogger,
+    drainMs: options.drainMs,
   };
 }
 

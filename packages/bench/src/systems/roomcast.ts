@@ -17,6 +17,7 @@ export async function startRoomcast(
   const serverOptions: WebSocketServerOptions = {
     limits: { rateLimit: false, maxConnections: 100_000 },
     ...(cluster && { bus: cluster.bus, roomStore: cluster.store, history: cluster.history }),
+    ...(options.drainMs !== undefined && { drainMs: options.drainMs }),
     ...((options.history || options.presence) && {
       rooms: {
         patterns: [

@@ -20,6 +20,7 @@ import type { MessagePipeline } from '../routing/message-pipeline';
 import type { ClientRegistry } from './client-registry';
 import { Connection } from './connection';
 import { closeAll, Disconnects } from './disconnects';
+import { drainWindowMs } from './drain';
 import { Heartbeat } from './heartbeat';
 
 export interface ConnectionsDeps {
@@ -137,12 +138,17 @@ export class Connections {
   }
 
   /**
-   * Stop: closes every client with 1001, waits up to `timeoutMs` for them to go (then destroys
-   * the rest), and up to `timeoutMs` more for every disconnect's clean-up.
+   * Stop: closes every client with 1001, each at a random moment of the drain window (`drainMs`,
+   * or the default of `drainWindowMs`), so they do not all reconnect elsewhere at once; then
+   * waits up to `timeoutMs` for them to go (and destroys the rest), and up to `timeoutMs` more
+   * for every disconnect's clean-up.
    */
-  async closeAll(timeoutMs: number): Promise<void> {
+  async closeAll({ timeoutMs, drainMs }: { timeoutMs: number; drainMs: number | undefined }): Promise<void> {
     const sockets = [...this.#deps.clients.connections()].map(client => client.ws);
-    await closeAll(sockets, { code: CloseCode.GOING_AWAY, reason: 'server shutting down', timeoutMs });
+    const windowMs = drainWindowMs(drainMs, sockets.length);
+    if (windowMs > 0) this.#deps.logger.info({ clients: sockets.length, windowMs }, 'stop: draining clients');
+    const reason = 'server shutting down';
+    await closeAll(sockets, { code: CloseCode.GOING_AWAY, reason, timeoutMs, windowMs });
     await this.#disconnects.drain(timeoutMs);
   }
 

@@ -1,5 +1,6 @@
 import type { Logger } from '@roomcast/protocol';
 import { WebSocket } from 'ws';
+import { spreadOverWindow } from './drain';
 
 /**
  * How long a client closed because it stopped reading gets to read its close frame before its
@@ -70,20 +71,32 @@ export class Disconnects {
   }
 }
 
+export interface CloseAllOptions {
+  code: number;
+  reason: string;
+  timeoutMs: number;
+  /** Each socket is closed at a random moment in [0, windowMs) (see `spreadOverWindow`). */
+  windowMs: number;
+}
+
 /**
- * Closes every socket with `code`, waits up to `timeoutMs` for their close handshakes, destroys the
- * rest, and resolves once every one has closed.
+ * Closes every socket with `code`, spread over `windowMs`; after the last close, waits up to
+ * `timeoutMs` for their close handshakes, destroys the rest, and resolves once every one has closed.
  */
 export async function closeAll(
   sockets: WebSocket[],
-  { code, reason, timeoutMs }: { code: number; reason: string; timeoutMs: number },
+  { code, reason, timeoutMs, windowMs }: CloseAllOptions,
 ): Promise<void> {
   const closed = sockets.map(ws =>
     ws.readyState === WebSocket.CLOSED
       ? undefined
       : new Promise<void>(resolve => ws.once('close', () => resolve())),
   );
-  for (const ws of sockets) ws.close(code, reason);
+  // Sockets that closed by themselves meanwhile are skipped: their close already went.
+  const close = (ws: WebSocket) => {
+    if (ws.readyState === WebSocket.OPEN) ws.close(code, reason);
+  };
+  await spreadOverWindow(sockets, { windowMs, close });
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<void>(resolve => {
     timer = setTimeout(resolve, timeoutMs);
