@@ -1,37 +1,19 @@
-import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  type Bus,
-  CloseCode,
-  type PushMap,
-  type PushMessage,
-  type RoomMember,
-  type UserId,
-} from '@roomcast/protocol';
-import { MemoryHistory, MemoryRoomStore } from '@roomcast/rooms';
-import { SubscriberDispatcher } from '@roomcast/subscribers';
+import { CloseCode, type PushMap, type PushMessage, type RoomMember, type UserId } from '@roomcast/protocol';
 import type { WebSocket } from 'ws';
 import { type ClientManager, ClientRegistry } from './connection/client-registry';
-import { Connections } from './connection/connections';
 import type * as Broadcasts from './delivery/broadcaster';
-import { createDelivery } from './delivery/delivery';
-import { createHttpGateway, type HttpGateway, type ListenOptions } from './http/http-gateway';
-import { Lifecycle } from './lifecycle';
-import { MemoryBus } from './memory-bus';
+import type { ListenOptions } from './http/http-gateway';
 import { type Health, healthOf, Metrics, roomcastFamilies } from './metrics';
 import { type MetricFamily, toExposition } from './observability/exposition';
 import { processFamilies } from './observability/process-metrics';
 import { type PromClientRegistry, registerFamilies } from './observability/prom-client';
-import { resolveOptions, type WebSocketServerOptions } from './options';
-import { RoomCoordinator } from './rooms/room-coordinator';
+import type { WebSocketServerOptions } from './options';
 import type { RoomManager } from './rooms/room-manager';
-import { RoomMembers } from './rooms/room-members';
-import { MessagePipeline } from './routing/message-pipeline';
 import type { RouteMiddleware } from './routing/middleware/compose';
-import { Router } from './routing/router';
-import { registerSystemRoutes, type SystemRouteDeps } from './routing/system-routes';
 import { resolveStopOptions, type StopOptions } from './stop-options';
+import { type ServerParts, wireServer } from './wiring';
 
 export type { ListenOptions } from './http/http-gateway';
 
@@ -55,57 +37,18 @@ export class WebSocketServer<TPushes extends PushMap = PushMap> {
   /** The guide's views of this node's clients and rooms (`getClient`, `printRooms()`, ...). */
   readonly clientManager: ClientManager = this.#clients;
   readonly roomManager: RoomManager;
-  readonly #rooms: RoomCoordinator;
   /** The same broadcast calls for this node's clients only (what subscriber handlers get). */
   readonly local: Broadcasts.Broadcaster<TPushes>;
   readonly #cluster: Broadcasts.Broadcaster<TPushes>;
-  readonly #bus: Bus;
   readonly #metrics = new Metrics();
-  readonly #pipeline: MessagePipeline;
-  readonly #connections: Connections;
-  readonly #gateway: HttpGateway;
-  readonly #lifecycle: Lifecycle;
-  readonly #drainMs: number | undefined;
+  readonly #parts: ServerParts;
 
   constructor(options: WebSocketServerOptions = {}) {
-    const resolved = resolveOptions(options);
-    const { logger } = resolved;
-    const { authenticator, events = {} } = options;
-    const bus = options.bus ?? new MemoryBus({ logger });
-    const history = options.history ?? new MemoryHistory();
-    const [clients, members, metrics] = [this.#clients, new RoomMembers(), this.#metrics];
-    const nodeId = options.nodeId ?? randomUUID();
-    const core = { nodeId, bus, history, clients, members, resolved, metrics, logger, authenticator, events };
-    // Made in the order they need each other; the callbacks reach parts made later.
-    const delivery = createDelivery({
-      ...core,
-      closeSlowConsumer: ws => this.#connections.closeSlowConsumer(ws),
-      dispatchEvent: (channel, message) => void subscribers.dispatch(channel, message),
-      disconnect: (clientId, code, reason) => clients.connection(clientId)?.ws.close(code, reason),
-    });
-    const parts = { ...core, ...delivery };
+    const parts = wireServer(this as unknown as WebSocketServer, options, this.#clients, this.#metrics);
     // Pushes are typed at the app's edge only (`TPushes`): the parts inside take any frame.
-    const self = this as unknown as WebSocketServer;
     type Typed = Broadcasts.Broadcaster<TPushes>;
-    const [cluster, local] = [parts.cluster, parts.localScope] as unknown as [Typed, Typed];
-    [this.nodeId, this.#bus, this.#cluster, this.local] = [nodeId, bus, cluster, local];
-    const context = { ...options.subscriberContext, webSocketServer: parts.localScope, bus, server: self };
-    const subscribers = new SubscriberDispatcher({ logger, context });
-    const rooms = new RoomCoordinator({ ...parts, store: options.roomStore ?? new MemoryRoomStore() });
-    const router = new Router();
-    this.#pipeline = new MessagePipeline({ ...parts, router, server: self });
-    const connections = new Connections({ ...parts, pipeline: this.#pipeline, rooms });
-    this.#gateway = createHttpGateway(resolved, metrics, {
-      authenticator,
-      connected: (ws, user, ip) => connections.accept(ws, user, ip),
-    });
-    const signIn: SystemRouteDeps['signIn'] = (client, user) => connections.signIn(client, user);
-    registerSystemRoutes(router, { ...parts, rooms, signIn });
-    const ownedHistory = options.history ? undefined : history;
-    const started = { server: self, options, router, subscribers, rooms, ownedHistory, connections };
-    this.#lifecycle = new Lifecycle({ ...parts, ...started, gateway: this.#gateway });
-    [this.roomManager, this.#rooms, this.#connections] = [rooms, rooms, connections];
-    this.#drainMs = resolved.drainMs;
+    [this.#cluster, this.local] = [parts.cluster, parts.local] as unknown as [Typed, Typed];
+    [this.nodeId, this.roomManager, this.#parts] = [parts.nodeId, parts.rooms, parts];
   }
 
   /** The guide's `server.rooms`: room name -> Set of this node's client ids. */
@@ -115,12 +58,12 @@ export class WebSocketServer<TPushes extends PushMap = PushMap> {
 
   /** Shares a port with an existing HTTP server; resolves when upgrades are accepted. */
   attach(server: HttpServer, { path = '/ws' }: { path?: string } = {}): Promise<void> {
-    return this.#gateway.attach(server, path, this.#lifecycle.start);
+    return this.#parts.gateway.attach(server, path, this.#parts.lifecycle.start);
   }
 
   /** Starts a standalone HTTP server for WebSockets (127.0.0.1 and a free port by default). */
   listen(options: ListenOptions = {}): Promise<AddressInfo & { url: string }> {
-    return this.#gateway.listen(options, this.#lifecycle.start);
+    return this.#parts.gateway.listen(options, this.#parts.lifecycle.start);
   }
 
   /**
@@ -129,7 +72,7 @@ export class WebSocketServer<TPushes extends PushMap = PushMap> {
    * @example server.use(async function audit(ctx, next) { await next(); log(ctx.type, ctx.action); });
    */
   use(...middleware: RouteMiddleware[]): this {
-    this.#pipeline.use(middleware);
+    this.#parts.pipeline.use(middleware);
     return this;
   }
 
@@ -163,16 +106,16 @@ export class WebSocketServer<TPushes extends PushMap = PushMap> {
 
   /** Sends one message to one socket of this node. */
   sendClientMessage(ws: WebSocket, message: PushMessage<TPushes>): boolean {
-    return this.#connections.send(ws, message);
+    return this.#parts.connections.send(ws, message);
   }
 
   /** Server-side join (the guide's `joinRoom({ ws, roomName, username })`); userId comes from auth only. */
   joinRoom({ ws, roomName, username }: JoinRoomCall) {
-    return this.#rooms.join({ client: this.#connections.clientOf(ws), roomName, username });
+    return this.#parts.rooms.join({ client: this.#parts.connections.clientOf(ws), roomName, username });
   }
 
   leaveRoom({ ws, roomName }: { ws: WebSocket; roomName: string }) {
-    return this.#rooms.leave({ client: this.#connections.clientOf(ws), roomName });
+    return this.#parts.rooms.leave({ client: this.#parts.connections.clientOf(ws), roomName });
   }
 
   /** Members of a room on every node. */
@@ -187,7 +130,7 @@ export class WebSocketServer<TPushes extends PushMap = PushMap> {
 
   /** Closes a client wherever it is connected. */
   disconnectClient(clientId: string, code: number = CloseCode.NORMAL, reason = ''): void {
-    this.#connections.disconnect(clientId, code, reason);
+    this.#parts.connections.disconnect(clientId, code, reason);
   }
 
   /** Clients of a user on this node. */
@@ -196,9 +139,18 @@ export class WebSocketServer<TPushes extends PushMap = PushMap> {
   }
 
   getHealth(): Health {
-    const [activeConnections, rooms] = [this.clientManager.size, this.roomManager.rooms.size];
-    const state = { nodeId: this.nodeId, bus: this.#bus, activeConnections, rooms };
-    return healthOf(this.#metrics, { ...state, stopping: this.#lifecycle.stopping });
+    const [activeConnections, rooms, stopping] = [
+      this.clientManager.size,
+      this.roomManager.rooms.size,
+      this.#parts.lifecycle.stopping,
+    ];
+    return healthOf(this.#metrics, {
+      nodeId: this.nodeId,
+      bus: this.#parts.bus,
+      activeConnections,
+      rooms,
+      stopping,
+    });
   }
 
   /** Prometheus text (format 0.0.4) for `/metrics`: Roomcast's families and the process's. */
@@ -234,6 +186,6 @@ export class WebSocketServer<TPushes extends PushMap = PushMap> {
    * @example await server.stop({ drainMs: 5_000 }); // a node of 5,000 clients: ~1,000 reconnects/s elsewhere
    */
   stop(options: StopOptions = {}): Promise<void> {
-    return this.#lifecycle.stop(resolveStopOptions(options, this.#drainMs));
+    return this.#parts.lifecycle.stop(resolveStopOptions(options, this.#parts.drainMs));
   }
 }
