@@ -142,6 +142,8 @@ export class Connections {
    */
   async closeAll(timeoutMs: number): Promise<void> {
     const sockets = [...this.#deps.clients.connections()].map(client => client.ws);
+    // Frames waiting for `writeDelayMs` leave now, before the close frames, not a delay later.
+    this.#deps.outbound.flush();
     await closeAll(sockets, { code: CloseCode.GOING_AWAY, reason: 'server shutting down', timeoutMs });
     await this.#disconnects.drain(timeoutMs);
   }
