@@ -21,6 +21,8 @@ export interface BenchConfig {
     httpRequests: number;
     httpConcurrency: number;
   };
+  /** Issue 22's write delay: one room, one broadcast per millisecond for `durationMs`. */
+  writeDelay: { roomSize: number; durationMs: number };
 }
 
 export const FULL: BenchConfig = {
@@ -39,6 +41,7 @@ export const FULL: BenchConfig = {
   bursts: { roomSize: 1_000, broadcasts: 100, burst: 10 },
   presenceStorm: { clients: 5_000, perEventClients: 1_500, concurrency: 50 },
   emitter: { clients: 10, publishes: 20_000, window: 100, httpRequests: 5_000, httpConcurrency: 16 },
+  writeDelay: { roomSize: 1_000, durationMs: 2_000 },
 };
 
 export const QUICK: BenchConfig = {
@@ -51,6 +54,7 @@ export const QUICK: BenchConfig = {
   bursts: { roomSize: 100, broadcasts: 50, burst: 10 },
   presenceStorm: { clients: 300, perEventClients: 300, concurrency: 20 },
   emitter: { clients: 5, publishes: 2_000, window: 100, httpRequests: 500, httpConcurrency: 16 },
+  writeDelay: { roomSize: 100, durationMs: 300 },
 };
 
 export function formatCount(n: number): string {

@@ -1,4 +1,5 @@
 import type { PresenceCase } from './scenarios/presence-storm-cases';
+import type { WriteDelayCase } from './scenarios/write-delay-cases';
 import type { SystemName } from './systems';
 
 /** What the table can show; the unit is part of the name so every cell says what it is. */
@@ -26,7 +27,7 @@ export interface Measurement {
   scenario: string;
   /** e.g. "room of 1,000": the scenario's sizes, as the table shows them. */
   case: string;
-  system: SystemName | 'socket.io + redis' | 'roomcast + redis' | PresenceCase;
+  system: SystemName | 'socket.io + redis' | 'roomcast + redis' | PresenceCase | WriteDelayCase;
   metric: Metric;
   values: number[];
 }

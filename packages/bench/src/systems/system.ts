@@ -20,6 +20,8 @@ export interface SystemOptions {
   presence?: PresenceOption;
   /** `roomcast-app` only: turns on the HTTP publish API with this Bearer key (32+ characters). */
   apiKey?: string;
+  /** Roomcast only: the server's `writeDelayMs`. */
+  writeDelayMs?: number;
 }
 
 /** One system under test, started: the only surface the scenarios use. */
