@@ -36,6 +36,8 @@ export interface BenchConfig {
     httpRequests: number;
     httpConcurrency: number;
   };
+  /** Issue 22's write delay: one room, one broadcast per millisecond for `durationMs`. */
+  writeDelay: { roomSize: number; durationMs: number };
 }
 
 export const FULL: BenchConfig = {
@@ -65,6 +67,7 @@ export const FULL: BenchConfig = {
     publishMs: 10_000,
     runs: 1,
   },
+  writeDelay: { roomSize: 1_000, durationMs: 2_000 },
 };
 
 export const QUICK: BenchConfig = {
@@ -87,6 +90,7 @@ export const QUICK: BenchConfig = {
     publishMs: 7_000,
     runs: 1,
   },
+  writeDelay: { roomSize: 100, durationMs: 300 },
 };
 
 export function formatCount(n: number): string {

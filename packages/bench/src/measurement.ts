@@ -1,5 +1,6 @@
 import type { PresenceCase } from './scenarios/presence-storm-cases';
 import type { RestartLabel } from './scenarios/restart-storm-cases';
+import type { WriteDelayCase } from './scenarios/write-delay-cases';
 import type { SystemName } from './systems';
 
 /** What the table can show; the unit is part of the name so every cell says what it is. */
@@ -34,7 +35,7 @@ export interface Measurement {
   scenario: string;
   /** e.g. "room of 1,000": the scenario's sizes, as the table shows them. */
   case: string;
-  system: SystemName | 'socket.io + redis' | 'roomcast + redis' | PresenceCase | RestartLabel;
+  system: SystemName | 'socket.io + redis' | 'roomcast + redis' | PresenceCase | RestartLabel | WriteDelayCase;
   metric: Metric;
   values: number[];
 }

@@ -49,10 +49,12 @@ export function renderTables(measurements: readonly Measurement[]): string {
 export function renderTargets(measurements: readonly Measurement[]): string {
   const out = ['| scenario | case | metric | ratio | target | met |', '|---|---|---|---:|---|---|'];
   for (const { target, case: caseName, ratio, met } of evaluateTargets(measurements)) {
-    const what = `${target.system} / ${target.baseline}, ${METRICS[target.metric]}`;
-    const bound = `${target.bound === 'at most' ? '≤' : '≥'} ${target.limit}×`;
+    // A target without a baseline is a value in the metric's unit, not a ratio.
+    const times = target.baseline ? '×' : '';
+    const what = `${target.baseline ? `${target.system} / ${target.baseline}` : target.system}, ${METRICS[target.metric]}`;
+    const bound = `${target.bound === 'at most' ? '≤' : '≥'} ${target.limit}${times}`;
     out.push(
-      `| ${target.scenario} | ${caseName} | ${what} | ${ratio.toFixed(2)}× | ${bound} | ${met ? 'yes' : '**no**'} |`,
+      `| ${target.scenario} | ${caseName} | ${what} | ${ratio.toFixed(2)}${times} | ${bound} | ${met ? 'yes' : '**no**'} |`,
     );
   }
   return out.join('\n');

@@ -2,7 +2,7 @@
  * `pnpm bench`: every scenario, every system, in this one run on this one machine, then the
  * tables and the targets. Full sizes rewrite the results section of BENCHMARKS.md.
  *
- *   node dist/run.js [--quick] [--only=1,codecs,2,3,durable,4,bursts,emitter,presence,restart] [--systems=roomcast,ws-preframed]
+ *   node dist/run.js [--quick] [--only=1,codecs,2,3,durable,4,bursts,emitter,presence,restart,write-delay] [--systems=roomcast,ws-preframed]
  *                    [--cpu-prof=DIR] [--roomcast-server=PATH/dist/index.js]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -21,6 +21,7 @@ import { fanOutBursts, fanOutCluster, fanOutCodecs, fanOutOneNode } from './scen
 import { latencyAcrossNodes } from './scenarios/latency';
 import { presenceStorm } from './scenarios/presence-storm';
 import { restartStorm } from './scenarios/restart-storm';
+import { writeDelay } from './scenarios/write-delay';
 
 const SCENARIOS = {
   '1': fanOutOneNode,
@@ -34,6 +35,7 @@ const SCENARIOS = {
   emitter: emitterPublishing,
   presence: presenceStorm,
   restart: restartStorm,
+  'write-delay': writeDelay,
 } satisfies Record<string, (ctx: ScenarioContext) => Promise<Measurement[]>>;
 type ScenarioId = keyof typeof SCENARIOS;
 

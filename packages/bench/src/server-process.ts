@@ -23,6 +23,11 @@ export interface PacedArgs {
   roomName: string;
   count: number;
   intervalMs: number;
+  /**
+   * A broadcast that is already late still gets an event-loop turn of its own, so a server that
+   * falls behind does not get bursts within one turn to coalesce (the write-delay scenario).
+   */
+  turnEach?: boolean;
 }
 
 export interface PublishArgs {
@@ -71,12 +76,14 @@ serveRpc({
       await nextTurn();
     }
   },
-  paced: async ({ roomName, count, intervalMs }: PacedArgs) => {
+  paced: async ({ roomName, count, intervalMs, turnEach = false }: PacedArgs) => {
     const target = running();
     const start = nowMs();
     // Scheduled from the start, not from the previous send, so a slow turn does not stretch the run.
     for (let i = 0; i < count; i++) {
-      await sleepUntil(start + i * intervalMs);
+      const at = start + i * intervalMs;
+      if (turnEach && at <= nowMs()) await nextTurn();
+      else await sleepUntil(at);
       broadcastOne(target, roomName);
     }
   },

@@ -64,6 +64,12 @@ describe('WebApplication options: every mistake named, with its full path', () =
     ).toBe('WebApplication: unknown option "webSocket.reconect"; did you mean "webSocket.reconnect"?');
   });
 
+  it('checks the server options it passes through: webSocket.writeDelayMs', () => {
+    expect(thrown({ name: 'a', webSocket: { writeDelayMs: 5_000 } }).message).toBe(
+      'WebApplication: webSocket.writeDelayMs must be a number of milliseconds from 0 to 1000 (0: no delay), got 5000',
+    );
+  });
+
   it('reports every problem at once, not only the first', () => {
     const error = thrown({
       name: 'a',

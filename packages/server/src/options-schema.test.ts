@@ -38,7 +38,7 @@ describe('WebSocketServer options schema', () => {
       zzz: 1,
     });
     expect(error.problems).toEqual([
-      'unknown option "zzz"; known: name, routes, controllersDirectory, events, rooms, limits, heartbeat, disconnectInactiveClients, allowedOrigins, bus, roomStore, history, authenticator, subscriberHandlers, subscriberContext, logger, debug, nodeId, getClientIp, trustProxy, handshake, drainMs, enabled, type, host, url, port, path',
+      'unknown option "zzz"; known: name, routes, controllersDirectory, events, rooms, limits, writeDelayMs, heartbeat, disconnectInactiveClients, allowedOrigins, bus, roomStore, history, authenticator, subscriberHandlers, subscriberContext, logger, debug, nodeId, getClientIp, trustProxy, handshake, drainMs, enabled, type, host, url, port, path',
       'unknown option "events.onConected"; did you mean "events.onConnected"?',
       'unknown option "rooms.patterns[0].histroy"; did you mean "rooms.patterns[0].history"?',
       'limits.slowConsumer must be "close" or "drop", got the string "kill"',
@@ -82,6 +82,29 @@ describe('WebSocketServer options schema', () => {
       new WebSocketServer({ heartbeat: false, limits: { rateLimit: false }, trustProxy: 1 }),
     ];
     expect(servers).toHaveLength(3);
+  });
+
+  it.each([
+    [-1, 'writeDelayMs must be a number of milliseconds from 0 to 1000 (0: no delay), got -1'],
+    [1_001, 'writeDelayMs must be a number of milliseconds from 0 to 1000 (0: no delay), got 1001'],
+    [
+      Number.POSITIVE_INFINITY,
+      'writeDelayMs must be a number of milliseconds from 0 to 1000 (0: no delay), got Infinity',
+    ],
+    [Number.NaN, 'writeDelayMs must be a number, got NaN'],
+    ['10', 'writeDelayMs must be a number, got the string "10"'],
+  ])('writeDelayMs %s: refused with what it takes', (writeDelayMs, message) => {
+    const error = thrown({ writeDelayMs });
+    expect(error.code).toBe(ErrorCode.INVALID_OPTIONS);
+    expect(error.message).toBe(`WebSocketServer: ${message}`);
+  });
+
+  it('writeDelayMs: 0 to 1000 ms, fractions too; 0 when unset', () => {
+    for (const writeDelayMs of [0, 2.5, 10, 1_000]) {
+      expect(resolveOptions({ writeDelayMs }).writeDelayMs).toBe(writeDelayMs);
+    }
+    expect(resolveOptions({}).writeDelayMs).toBe(0);
+    expect(resolveOptions({ writeDelayMs: undefined } as never).writeDelayMs).toBe(0);
   });
 
   it('takes an option set to undefined as its default', () => {

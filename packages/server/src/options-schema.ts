@@ -72,6 +72,13 @@ const limits = objectOption<NonNullable<WebSocketServerOptions['limits']>>({
   maxConnectionsPerIp: positive,
 });
 
+/** Past a second a delay is a misconfiguration (seconds for a unit of ms), not a trade-off. */
+export const MAX_WRITE_DELAY_MS = 1_000;
+const writeDelayMs = numberOption(
+  `a number of milliseconds from 0 to ${MAX_WRITE_DELAY_MS} (0: no delay)`,
+  value => value >= 0 && value <= MAX_WRITE_DELAY_MS,
+);
+
 const heartbeat = objectOption<HeartbeatOptions>({ intervalMs: positive, timeoutMs: positive });
 
 const inactive = objectOption<InactiveClientsOptions>({
@@ -121,6 +128,7 @@ export const SERVER_OPTION_TYPES: OptionsSchema<WebSocketServerOptions> = {
   events,
   rooms,
   limits,
+  writeDelayMs,
   heartbeat: unionOption(oneOfOption(false), heartbeat),
   disconnectInactiveClients: inactive,
   allowedOrigins: arrayOption(stringOption),

@@ -72,6 +72,12 @@ export interface WebSocketServerOptions {
   events?: ServerEvents;
   rooms?: Partial<RoomOptions>;
   limits?: Partial<Omit<Limits, 'rateLimit'>> & { rateLimit?: Partial<RateLimitOptions> | false };
+  /**
+   * How long a socket's frames may wait so that they leave in one write (0 to 1000 ms; default 0:
+   * each event-loop turn's frames leave together at its end). Trades latency for CPU when
+   * broadcasts come one per turn at a high rate; see the README: "Write delay".
+   */
+  writeDelayMs?: number;
   heartbeat?: HeartbeatOptions | false;
   disconnectInactiveClients?: Partial<InactiveClientsOptions>;
   /** Browsers from other origins get HTTP 403 at the upgrade. Unset: any origin. */
@@ -123,6 +129,7 @@ export interface HandshakeOptions {
 export interface ResolvedOptions {
   name: string;
   limits: Limits;
+  writeDelayMs: number;
   rooms: RoomOptions;
   heartbeat: HeartbeatOptions | false;
   inactive: InactiveClientsOptions;
@@ -184,6 +191,7 @@ export function resolveOptions(options: WebSocketServerOptions): ResolvedOptions
   return {
     name: options.name ?? 'default',
     limits,
+    writeDelayMs: options.writeDelayMs ?? 0,
     rooms,
     heartbeat,
     inactive,

@@ -16,6 +16,7 @@ export async function startRoomcast(
   const cluster = options.redis ? await startRedisParts(options.redis) : undefined;
   const serverOptions: WebSocketServerOptions = {
     limits: { rateLimit: false, maxConnections: 100_000 },
+    ...(options.writeDelayMs !== undefined && { writeDelayMs: options.writeDelayMs }),
     ...(cluster && { bus: cluster.bus, roomStore: cluster.store, history: cluster.history }),
     ...(options.drainMs !== undefined && { drainMs: options.drainMs }),
     ...((options.history || options.presence) && {

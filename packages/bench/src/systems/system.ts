@@ -22,6 +22,8 @@ export interface SystemOptions {
   apiKey?: string;
   /** Roomcast only: the server's `drainMs` (how `stop()` spreads its 1001 closes). */
   drainMs?: number;
+  /** Roomcast only: the server's `writeDelayMs`. */
+  writeDelayMs?: number;
 }
 
 /** One system under test, started: the only surface the scenarios use. */

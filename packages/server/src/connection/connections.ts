@@ -147,6 +147,8 @@ export class Connections {
     const sockets = [...this.#deps.clients.connections()].map(client => client.ws);
     const windowMs = drainWindowMs(drainMs, sockets.length);
     if (windowMs > 0) this.#deps.logger.info({ clients: sockets.length, windowMs }, 'stop: draining clients');
+    // Frames waiting for `writeDelayMs` leave now, before the close frames, not a delay later.
+    this.#deps.outbound.flush();
     const reason = 'server shutting down';
     await closeAll(sockets, { code: CloseCode.GOING_AWAY, reason, timeoutMs, windowMs });
     await this.#disconnects.drain(timeoutMs);

@@ -22,7 +22,7 @@ export interface DeliveryDeps {
   history: History;
   clients: ClientRegistry;
   members: RoomMembers;
-  resolved: Pick<ResolvedOptions, 'limits' | 'logger' | 'rooms'>;
+  resolved: Pick<ResolvedOptions, 'limits' | 'logger' | 'rooms' | 'writeDelayMs'>;
   metrics: Metrics;
   /** Closes a slow consumer with 4009 and takes it out of its rooms at once. */
   closeSlowConsumer: (ws: WebSocket) => void;
@@ -54,8 +54,9 @@ export interface Delivery {
  */
 export function createDelivery(deps: DeliveryDeps): Delivery {
   const { nodeId, bus, history, metrics, dispatchEvent } = deps;
-  const { limits, logger, rooms } = deps.resolved;
-  const outbound = new Outbound({ metrics, limits, logger, closeSlowConsumer: deps.closeSlowConsumer });
+  const { limits, logger, rooms, writeDelayMs } = deps.resolved;
+  const closeSlowConsumer = deps.closeSlowConsumer;
+  const outbound = new Outbound({ metrics, limits, logger, closeSlowConsumer, writeDelayMs });
   const gates = new RecoveryGates();
   const { clients, members } = deps;
   const local = new LocalDelivery({ clients, rooms: members, outbound, gates, fanout: metrics.fanout });

@@ -23,6 +23,8 @@ export interface OutboundOptions {
   closeSlowConsumer?: (ws: WebSocket) => void;
   /** The ws internals of the fast path; default: detected once per process. false: `ws.send` only. */
   internals?: WsInternals | false | undefined;
+  /** The server's `writeDelayMs`: how long a socket's frames wait to leave in one write. Default 0. */
+  writeDelayMs?: number | undefined;
 }
 
 /**
@@ -36,8 +38,14 @@ export interface OutboundOptions {
  * `maxBufferedBytes` is closed with 4009 or skipped (and counted), so a stalled client holds at
  * most the limit, `MAX_CORKED_BYTES` and one frame.
  *
+ * With `writeDelayMs`, the sockets stay corked for that long instead of for the rest of the turn:
+ * one timer per node flushes every socket that got a frame since the last flush, so broadcasts
+ * that come one per turn still leave each socket in one write. The frames waiting count toward
+ * `maxBufferedBytes`, and the cork keeps everything else written to the socket (replies, close
+ * frames, pings) in order behind them.
+ *
  * Without the ws internals (a ws release that moved them) it sends with `ws.send`: the same frames
- * and limits, without the shared framing and the coalescing.
+ * and limits, without the shared framing and the coalescing (and without the delay).
  */
 export class Outbound {
   readonly #metrics: Metrics;
@@ -45,15 +53,18 @@ export class Outbound {
   readonly #logger: Logger;
   readonly #close: (ws: WebSocket) => void;
   readonly #internals: WsInternals | undefined;
-  /** The sockets corked this turn. */
+  readonly #delayMs: number;
+  /** The sockets corked since the last flush (this turn, or this delay). */
   #corked: Socket[] = [];
+  #flushTimer: NodeJS.Timeout | undefined;
 
-  constructor({ metrics, limits, logger, closeSlowConsumer, internals }: OutboundOptions) {
+  constructor({ metrics, limits, logger, closeSlowConsumer, internals, writeDelayMs }: OutboundOptions) {
     this.#metrics = metrics;
     this.#limits = limits;
     this.#logger = logger;
     this.#close = closeSlowConsumer ?? closeWith4009;
     this.#internals = internals === false ? undefined : (internals ?? wsInternals(logger));
+    this.#delayMs = writeDelayMs ?? 0;
   }
 
   /** Sends one prepared frame; false when the client did not get it. */
@@ -85,29 +96,44 @@ export class Outbound {
     return true;
   }
 
+  /** Writes every frame still waiting for its turn or its delay now (`stop()`, before closing). */
+  flush(): void {
+    clearTimeout(this.#flushTimer);
+    this.#uncorkAll();
+  }
+
   /**
-   * Keeps the socket corked for the rest of this turn. False when its client has not read
-   * `maxBufferedBytes`: checked at the socket's first frame of the turn and whenever what it
-   * holds is written early, never against bytes still corked (those are ours, not the client's).
+   * Keeps the socket corked until the flush. False when its client has not read
+   * `maxBufferedBytes`: without a delay, checked at the socket's first frame of the turn and
+   * whenever what it holds is written early, never against bytes corked this turn (those are
+   * ours, not the client's); with a delay, at every frame, the frames waiting included, since
+   * they may wait for many turns.
    */
   #corkHasRoom(ws: WebSocket, socket: Socket): boolean {
-    // ws corks only inside its own synchronous writes: corked here means corked by this turn.
+    // ws corks only inside its own synchronous writes: corked here means corked by this outbound.
     if (socket.writableCorked === 0) {
-      if (this.#corked.length === 0) process.nextTick(this.#uncorkAll);
+      if (this.#corked.length === 0) this.#scheduleFlush();
       socket.cork();
       this.#corked.push(socket);
     } else if (socket.writableLength >= MAX_CORKED_BYTES) {
       socket.uncork();
       socket.cork();
-    } else {
+    } else if (this.#delayMs === 0) {
       return true;
     }
     return ws.bufferedAmount < this.#limits.maxBufferedBytes;
   }
 
+  /** One flush per turn, or one timer per delay for every socket of the node. */
+  #scheduleFlush(): void {
+    if (this.#delayMs === 0) process.nextTick(this.#uncorkAll);
+    else this.#flushTimer = setTimeout(this.#uncorkAll, this.#delayMs);
+  }
+
   readonly #uncorkAll = (): void => {
     const sockets = this.#corked;
     this.#corked = [];
+    this.#flushTimer = undefined;
     for (const socket of sockets) socket.uncork();
   };
 
