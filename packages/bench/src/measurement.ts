@@ -35,7 +35,13 @@ export interface Measurement {
   scenario: string;
   /** e.g. "room of 1,000": the scenario's sizes, as the table shows them. */
   case: string;
-  system: SystemName | 'socket.io + redis' | 'roomcast + redis' | PresenceCase | RestartLabel | WriteDelayCase;
+  system:
+    | SystemName
+    | 'socket.io + redis'
+    | 'roomcast + redis'
+    | PresenceCase
+    | RestartLabel
+    | WriteDelayCase;
   metric: Metric;
   values: number[];
 }
