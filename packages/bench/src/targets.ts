@@ -1,6 +1,6 @@
 import type { Measurement, Metric } from './measurement';
 import { TARGET_DELAY_MS, WRITE_DELAY_SCENARIO } from './scenarios/write-delay-cases';
-import { spread } from './stats';
+import { medianRatio } from './stats';
 
 /**
  * One row of the issue's targets: `system / baseline` of the medians, compared to `limit`; without
@@ -139,23 +139,25 @@ export interface TargetResult {
   met: boolean;
 }
 
-/** Every target in every case the run measured (a scenario left out yields no rows). */
+/**
+ * Every target in every case where the run measured both the system and its baseline (a scenario
+ * left out, or a case one of them does not run at, yields no row).
+ */
 export function evaluateTargets(measurements: readonly Measurement[]): TargetResult[] {
   const results: TargetResult[] = [];
   for (const target of TARGETS) {
     const cases = new Set(measurements.filter(m => m.scenario === target.scenario).map(m => m.case));
     for (const caseName of cases) {
-      const median = (system: Measurement['system']) =>
-        spread(
-          measurements.find(
-            m =>
-              m.scenario === target.scenario &&
-              m.case === caseName &&
-              m.system === system &&
-              m.metric === target.metric,
-          )?.values ?? [],
-        ).median;
-      const ratio = median(target.system) / (target.baseline ? median(target.baseline) : 1);
+      const values = (system: Measurement['system']) =>
+        measurements.find(
+          m =>
+            m.scenario === target.scenario &&
+            m.case === caseName &&
+            m.system === system &&
+            m.metric === target.metric,
+        )?.values ?? [];
+      const ratio = medianRatio(values(target.system), target.baseline ? values(target.baseline) : [1]);
+      if (ratio === undefined) continue;
       const met = target.bound === 'at most' ? ratio <= target.limit : ratio >= target.limit;
       results.push({ target, case: caseName, ratio, met });
     }
