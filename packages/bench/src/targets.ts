@@ -22,6 +22,7 @@ const LATENCY = '3. latency across 2 nodes';
 const MEMORY = '4. memory per idle connection';
 const RATE = '5. connection rate';
 const PRESENCE = '7. presence storm';
+const SCALE = 'scale: one node, many connections';
 
 export const TARGETS: readonly Target[] = [
   {
@@ -112,6 +113,23 @@ export const TARGETS: readonly Target[] = [
     baseline: 'roomcast, no presence',
     bound: 'at most',
     limit: 3,
+  },
+  // Issue 22: 15,000 connections on one node (2,000 with --quick), a broadcast to all of them.
+  {
+    scenario: SCALE,
+    metric: 'rssPerConnection',
+    system: 'roomcast',
+    baseline: 'ws',
+    bound: 'at most',
+    limit: 1.1,
+  },
+  {
+    scenario: SCALE,
+    metric: 'cpuMicrosPerDelivery',
+    system: 'roomcast',
+    baseline: 'ws-preframed',
+    bound: 'at most',
+    limit: 1.15,
   },
   // Issue 22: broadcasts one per turn, one per ms, to a room of 1,000, with writeDelayMs: 10.
   {
