@@ -38,6 +38,24 @@ export interface BenchConfig {
   };
   /** Issue 22's write delay: one room, one broadcast per millisecond for `durationMs`. */
   writeDelay: { roomSize: number; durationMs: number };
+  /**
+   * Issue 22's scale: `connections` on one node from `swarms` client processes (one source
+   * address each), `concurrency` handshakes in flight per swarm, then `broadcasts` to all.
+   */
+  scale: { connections: number; swarms: number; concurrency: number; broadcasts: number };
+  /**
+   * Issue 22's growth curves: `joins` more clients into a presence room of each of `joinSizes`;
+   * `deliveries` per run into rooms of each of `roomSizes`; broadcasts at each of `rates` per
+   * second into a room of `rateRoomSize`.
+   */
+  curves: {
+    joinSizes: number[];
+    joins: number;
+    roomSizes: number[];
+    deliveries: number;
+    rates: number[];
+    rateRoomSize: number;
+  };
 }
 
 export const FULL: BenchConfig = {
@@ -68,6 +86,16 @@ export const FULL: BenchConfig = {
     runs: 1,
   },
   writeDelay: { roomSize: 1_000, durationMs: 2_000 },
+  // 15,000 of the 20,000 files a process may open (ulimit -n) on the server.
+  scale: { connections: 15_000, swarms: 5, concurrency: 10, broadcasts: 3 },
+  curves: {
+    joinSizes: [100, 1_000, 5_000],
+    joins: 200,
+    roomSizes: [100, 1_000, 5_000],
+    deliveries: 100_000,
+    rates: [100, 1_000, 10_000],
+    rateRoomSize: 1_000,
+  },
 };
 
 export const QUICK: BenchConfig = {
@@ -91,6 +119,15 @@ export const QUICK: BenchConfig = {
     runs: 1,
   },
   writeDelay: { roomSize: 100, durationMs: 300 },
+  scale: { connections: 2_000, swarms: 5, concurrency: 10, broadcasts: 3 },
+  curves: {
+    joinSizes: [50, 200, 500],
+    joins: 50,
+    roomSizes: [50, 200, 500],
+    deliveries: 10_000,
+    rates: [100, 1_000, 10_000],
+    rateRoomSize: 100,
+  },
 };
 
 export function formatCount(n: number): string {

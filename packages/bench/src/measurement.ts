@@ -26,6 +26,8 @@ export const METRICS = {
   messagesLost: 'messages lost',
   messageDuplicates: 'messages shown twice (recovered clients)',
   clientsNotRecovered: 'clients told recovered: false',
+  allReceivedMs: 'broadcast to all: last client has it, ms',
+  cpuMicrosPerJoin: 'server CPU µs/join',
 } as const;
 
 export type Metric = keyof typeof METRICS;
@@ -44,6 +46,16 @@ export interface Measurement {
     | WriteDelayCase;
   metric: Metric;
   values: number[];
+  /** Set on a point of a growth curve (scenario `curves`); the report shows these as series. */
+  curve?: CurvePoint;
+}
+
+/** Where on its curve a measurement sits, and which system its ratio is taken against. */
+export interface CurvePoint {
+  /** What varies along the curve, e.g. "room size". */
+  axis: string;
+  x: number;
+  baseline: Measurement['system'];
 }
 
 /** Collects `values[i][metric]` of several runs into one measurement per metric. */

@@ -1,5 +1,5 @@
 import { METRICS, type Measurement, type Metric } from './measurement';
-import { spread } from './stats';
+import { medianRatio, spread } from './stats';
 import { evaluateTargets } from './targets';
 
 /** A number as the table shows it: thousands separated, small values to 3 significant digits. */
@@ -18,7 +18,8 @@ function cell(values: readonly number[]): string {
  * One table per scenario case: a row per system with median [min..max] of the runs, then a row
  * per baseline with the first system's median divided by the baseline's.
  */
-export function renderTables(measurements: readonly Measurement[]): string {
+export function renderTables(all: readonly Measurement[]): string {
+  const measurements = all.filter(m => !m.curve);
   const out: string[] = [];
   const keys = [...new Set(measurements.map(m => `${m.scenario}\u0000${m.case}`))];
   for (const key of keys) {
@@ -40,6 +41,42 @@ export function renderTables(measurements: readonly Measurement[]): string {
         return `${ratio.toFixed(2)}×`;
       });
       out.push(`| *${first} / ${baseline}* | ${ratios.join(' | ')} |`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+/**
+ * One table per growth curve (scenario and metric): a row per point (size → value) with a column
+ * per system, then each system's ratio to the curve's baseline at the same point, or "not
+ * measured" where either did not run there.
+ */
+export function renderCurves(measurements: readonly Measurement[]): string {
+  const points = measurements.filter(m => m.curve);
+  const out: string[] = [];
+  for (const key of new Set(points.map(m => `${m.scenario}\u0000${m.metric}`))) {
+    const rows = points.filter(m => `${m.scenario}\u0000${m.metric}` === key);
+    const { axis, baseline } = rows[0]!.curve!;
+    const systems = [...new Set(rows.map(m => m.system))];
+    const compared = systems.filter(system => system !== baseline);
+    const xs = [...new Set(rows.map(m => m.curve!.x))].sort((a, b) => a - b);
+    const valuesAt = (system: string, x: number) =>
+      rows.find(m => m.system === system && m.curve!.x === x)?.values ?? [];
+    out.push(`#### ${rows[0]!.scenario}: ${METRICS[rows[0]!.metric]}`, '');
+    const ratioHeads = compared.map(system => `*${system} / ${baseline}*`);
+    out.push(`| ${axis} | ${[...systems, ...ratioHeads].join(' | ')} |`);
+    out.push(`|---:|${[...systems, ...ratioHeads].map(() => '---:').join('|')}|`);
+    for (const x of xs) {
+      const cells = systems.map(system => {
+        const values = valuesAt(system, x);
+        return values.length > 0 ? cell(values) : 'not measured';
+      });
+      const ratios = compared.map(system => {
+        const ratio = medianRatio(valuesAt(system, x), valuesAt(baseline, x));
+        return ratio === undefined ? 'not measured' : `${ratio.toFixed(2)}×`;
+      });
+      out.push(`| ${x.toLocaleString('en-US')} | ${[...cells, ...ratios].join(' | ')} |`);
     }
     out.push('');
   }

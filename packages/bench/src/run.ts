@@ -2,7 +2,7 @@
  * `pnpm bench`: every scenario, every system, in this one run on this one machine, then the
  * tables and the targets. Full sizes rewrite the results section of BENCHMARKS.md.
  *
- *   node dist/run.js [--quick] [--only=1,codecs,2,3,durable,4,bursts,emitter,presence,restart,write-delay] [--systems=roomcast,ws-preframed]
+ *   node dist/run.js [--quick] [--only=1,codecs,2,3,durable,4,bursts,emitter,presence,restart,write-delay,scale,curves] [--systems=roomcast,ws-preframed]
  *                    [--cpu-prof=DIR] [--roomcast-server=PATH/dist/index.js]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -12,15 +12,17 @@ import { startRedis } from '@roomcast/test-support/redis-process';
 import { nowMs } from './clock';
 import { FULL, QUICK } from './config';
 import type { Measurement } from './measurement';
-import { renderTables, renderTargets } from './report';
+import { renderCurves, renderTables, renderTargets } from './report';
 import { connections } from './scenarios/connections';
 import type { ScenarioContext } from './scenarios/context';
+import { curves } from './scenarios/curves';
 import { durableLatency } from './scenarios/durable-latency';
 import { emitterPublishing } from './scenarios/emitter';
 import { fanOutBursts, fanOutCluster, fanOutCodecs, fanOutOneNode } from './scenarios/fan-out';
 import { latencyAcrossNodes } from './scenarios/latency';
 import { presenceStorm } from './scenarios/presence-storm';
 import { restartStorm } from './scenarios/restart-storm';
+import { scale } from './scenarios/scale';
 import { writeDelay } from './scenarios/write-delay';
 
 const SCENARIOS = {
@@ -36,6 +38,8 @@ const SCENARIOS = {
   presence: presenceStorm,
   restart: restartStorm,
   'write-delay': writeDelay,
+  scale,
+  curves,
 } satisfies Record<string, (ctx: ScenarioContext) => Promise<Measurement[]>>;
 type ScenarioId = keyof typeof SCENARIOS;
 
@@ -88,9 +92,12 @@ const report = [
   '',
   renderTargets(measurements),
   '',
-  '### Every measurement: median [min..max] of the runs',
-  '',
-  renderTables(measurements),
+  ...(measurements.some(m => !m.curve)
+    ? ['### Every measurement: median [min..max] of the runs', '', renderTables(measurements)]
+    : []),
+  ...(measurements.some(m => m.curve)
+    ? ['### Growth curves: median [min..max] of the runs at each point', '', renderCurves(measurements)]
+    : []),
 ].join('\n');
 console.log(report);
 

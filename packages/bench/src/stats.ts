@@ -17,3 +17,12 @@ export function percentile(sorted: readonly number[], p: number): number {
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
 }
+
+/**
+ * `median(values) / median(baseline)`, or undefined when either was not measured: a ratio is only
+ * shown where both sides ran at the same size.
+ */
+export function medianRatio(values: readonly number[], baseline: readonly number[]): number | undefined {
+  if (values.length === 0 || baseline.length === 0) return undefined;
+  return spread(values).median / spread(baseline).median;
+}

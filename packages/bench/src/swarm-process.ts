@@ -20,6 +20,8 @@ export interface ConnectArgs {
   concurrency: number;
   jwtSecret?: string;
   recordLatency?: boolean;
+  /** Source address of every connection (the scale scenario gives each swarm its own). */
+  localAddress?: string;
   /** Times one message in this many (default 1: every one), so a busy swarm parses fewer. */
   latencySampleEvery?: number;
 }
@@ -64,7 +66,13 @@ async function connect(args: ConnectArgs): Promise<{ elapsedMs: number }> {
   const worker = async () => {
     while (next < args.count) {
       const token = tokens[next++];
-      const options = { url: args.url, roomName: args.roomName, token, onMessage };
+      const options = {
+        url: args.url,
+        roomName: args.roomName,
+        token,
+        localAddress: args.localAddress,
+        onMessage,
+      };
       clients.push(await within('client connect', CONNECT_TIMEOUT_MS, connectClient(args.kind, options)));
     }
   };

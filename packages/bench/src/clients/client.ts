@@ -8,6 +8,8 @@ export interface ClientOptions {
   roomName: string;
   /** A JWT to present at the connection (Roomcast and raw ws: `?token=`; Socket.IO: `auth`). */
   token?: string | undefined;
+  /** The client side's source address (many connections: one address runs out of ports). */
+  localAddress?: string | undefined;
   /** Called for every message after the join; `read` parses it, for the scenarios that look inside. */
   onMessage(read: () => unknown): void;
 }

@@ -12,7 +12,10 @@ const JOIN_ID = 1;
 export function connectRoomcastProtocolClient(options: ClientOptions, codec: Codec): Promise<SwarmClient> {
   const url = options.token ? `${options.url}?token=${encodeURIComponent(options.token)}` : options.url;
   const protocols = codec.binary ? [codec.subprotocol] : [];
-  const ws = new WebSocket(url, protocols, { perMessageDeflate: false });
+  const ws = new WebSocket(url, protocols, {
+    perMessageDeflate: false,
+    ...(options.localAddress && { localAddress: options.localAddress }),
+  });
   const read = (data: Buffer) => {
     const parsed = codec.parse(codec.binary ? data : data.toString());
     return parsed.ok ? parsed.value : undefined;

@@ -8,6 +8,8 @@ export function connectSocketIoClient(options: ClientOptions): Promise<SwarmClie
     forceNew: true,
     reconnection: false,
     ...(options.token && { auth: { token: options.token } }),
+    // engine.io-client hands it to its ws transport.
+    ...(options.localAddress && { localAddress: options.localAddress }),
   });
   const client: SwarmClient = { close: () => socket.disconnect() };
   return new Promise((resolve, reject) => {

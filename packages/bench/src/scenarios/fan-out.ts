@@ -6,7 +6,7 @@ import { formatNumber } from '../report';
 import type { SystemName } from '../systems';
 import { freshAppName, ROOM, type ScenarioContext, selectSystems } from './context';
 
-interface FanOutShape {
+export interface FanOutShape {
   /** 2: a cluster on the bench's Redis, clients split evenly, broadcasts issued on node 1. */
   nodes: 1 | 2;
   roomSize: number;
@@ -82,7 +82,7 @@ interface Deployment {
  * A B C, ... A moment when the shared machine is slow then lands on every system, not on all of
  * one system's runs, so it moves the numbers but not the ratios. Returns the runs per system.
  */
-async function measureFanOut(
+export async function measureFanOut(
   ctx: ScenarioContext,
   systems: readonly SystemName[],
   shape: FanOutShape,

@@ -3,6 +3,7 @@ import { ServerProcess, SwarmProcess, withProcesses } from '../harness';
 import { type Measurement, measurementsOf } from '../measurement';
 import { formatNumber } from '../report';
 import { percentile } from '../stats';
+import type { SystemName } from '../systems';
 import { ROOM, type ScenarioContext, selectSystems } from './context';
 import { shareOf } from './fan-out';
 import { WRITE_DELAY_CASES, WRITE_DELAY_SCENARIO } from './write-delay-cases';
@@ -17,13 +18,21 @@ const WARMUP_BROADCASTS = 200;
 // so the clients' own backlog does not become the latency measured.
 const SWARMS = 2;
 
-interface WriteDelayRun {
+export interface PacedRun {
   cpuMicrosPerDelivery: number;
   p50: number;
   p99: number;
 }
 
-type Case = (typeof WRITE_DELAY_CASES)[number];
+/** A row of a paced scenario: a system, under the label the table shows. */
+export interface PacedCase {
+  label: string;
+  system: SystemName;
+  writeDelayMs?: number;
+}
+
+/** Runs `count` broadcasts into the deployed room, one every `intervalMs`, each in a turn of its own. */
+export type PacedDeployment = (count: number, intervalMs: number) => Promise<PacedRun>;
 
 /**
  * Issue 22's write delay: one room, one broadcast per millisecond, each in an event-loop turn of
@@ -37,12 +46,15 @@ export async function writeDelay(ctx: ScenarioContext): Promise<Measurement[]> {
   const cases = WRITE_DELAY_CASES.filter(c => selectSystems(ctx, [c.system]).length > 0);
   const broadcasts = Math.round(durationMs / INTERVAL_MS);
   const runs = await withProcesses(async own => {
-    const deployments: ((count: number) => Promise<WriteDelayRun>)[] = [];
-    for (const c of cases) deployments.push(await deploy(ctx, c, own));
-    const results = deployments.map((): WriteDelayRun[] => []);
+    const deployments: PacedDeployment[] = [];
+    for (const c of cases) {
+      ctx.log(`write delay: ${c.label}, room of ${roomSize}`);
+      deployments.push(await deployPaced(ctx, c, roomSize, own));
+    }
+    const results = deployments.map((): PacedRun[] => []);
     for (let i = 0; i < ctx.config.runs; i++) {
       for (const [d, run] of deployments.entries()) {
-        const result = await run(broadcasts);
+        const result = await run(broadcasts, INTERVAL_MS);
         ctx.log(
           `  ${cases[d]!.label}: ${formatNumber(result.cpuMicrosPerDelivery)} µs/delivery, p99 ${formatNumber(result.p99)} ms`,
         );
@@ -61,14 +73,14 @@ export async function writeDelay(ctx: ScenarioContext): Promise<Measurement[]> {
   );
 }
 
-async function deploy(
+/** One case's server and swarms, connected into a room of `roomSize` and warmed up. */
+export async function deployPaced(
   ctx: ScenarioContext,
-  c: Case,
+  c: PacedCase,
+  roomSize: number,
   own: <P extends ServerProcess | SwarmProcess>(process: P) => P,
-): Promise<(count: number) => Promise<WriteDelayRun>> {
-  const { roomSize } = ctx.config.writeDelay;
-  ctx.log(`write delay: ${c.label}, room of ${roomSize}`);
-  const options = 'writeDelayMs' in c ? { writeDelayMs: c.writeDelayMs } : {};
+): Promise<PacedDeployment> {
+  const options = c.writeDelayMs === undefined ? {} : { writeDelayMs: c.writeDelayMs };
   const server = own(await ServerProcess.start(c.system, options, ctx.harness));
   const swarms = Array.from({ length: SWARMS }, () => own(new SwarmProcess()));
   await Promise.all(
@@ -87,10 +99,10 @@ async function deploy(
       ),
     ),
   );
-  const run = async (count: number): Promise<WriteDelayRun> => {
+  const run = async (count: number, intervalMs: number): Promise<PacedRun> => {
     await Promise.all(swarms.map(swarm => swarm.resetCount()));
     const before = await server.cpuMicros();
-    await server.paced({ roomName: ROOM, count, intervalMs: INTERVAL_MS, turnEach: true }, TIMEOUT_MS);
+    await server.paced({ roomName: ROOM, count, intervalMs, turnEach: true }, TIMEOUT_MS);
     await Promise.all(swarms.map(swarm => swarm.waitReceived(count * swarm.clients, TIMEOUT_MS)));
     const cpuMicros = (await server.cpuMicros()) - before;
     const samples = await Promise.all(swarms.map(swarm => swarm.takeLatencies()));
@@ -101,6 +113,6 @@ async function deploy(
       p99: percentile(sorted, 99),
     };
   };
-  await run(WARMUP_BROADCASTS);
+  await run(WARMUP_BROADCASTS, INTERVAL_MS);
   return run;
 }
