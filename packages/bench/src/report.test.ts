@@ -36,3 +36,17 @@ describe('renderCurves', () => {
     expect(renderTables(curve)).toBe('');
   });
 });
+
+describe('renderTables', () => {
+  it('prints a dash, not NaN, for a ratio of two zeros', () => {
+    const lost = (system: string, values: number[]): Measurement => ({
+      scenario: '8. restart storm',
+      case: '300 clients',
+      system,
+      metric: 'messagesLost',
+      values,
+    });
+    const rows = renderTables([lost('SIGKILL', [0]), lost('stop()', [0])]).split('\n');
+    expect(rows).toContain('| *SIGKILL / stop()* | – |');
+  });
+});

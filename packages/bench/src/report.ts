@@ -38,7 +38,8 @@ export function renderTables(all: readonly Measurement[]): string {
     for (const baseline of baselines) {
       const ratios = metrics.map(m => {
         const ratio = spread(valuesOf(first!, m)).median / spread(valuesOf(baseline, m)).median;
-        return `${ratio.toFixed(2)}×`;
+        // 0 / 0 (no message lost by either) is no ratio: a dash, not NaN.
+        return Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '–';
       });
       out.push(`| *${first} / ${baseline}* | ${ratios.join(' | ')} |`);
     }
