@@ -39,14 +39,14 @@ describe('renderCurves', () => {
 
 describe('renderTables', () => {
   it('prints a dash, not NaN, for a ratio of two zeros', () => {
-    const lost = (system: string, values: number[]): Measurement => ({
+    const lost = (system: Measurement['system'], values: number[]): Measurement => ({
       scenario: '8. restart storm',
       case: '300 clients',
       system,
       metric: 'messagesLost',
       values,
     });
-    const rows = renderTables([lost('SIGKILL', [0]), lost('stop()', [0])]).split('\n');
-    expect(rows).toContain('| *SIGKILL / stop()* | – |');
+    const rows = renderTables([lost('SIGKILL', [0]), lost('stop(), drainMs: 0 (all at once)', [0])]).split('\n');
+    expect(rows).toContain('| *SIGKILL / stop(), drainMs: 0 (all at once)* | – |');
   });
 });
