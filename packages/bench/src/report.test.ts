@@ -46,7 +46,9 @@ describe('renderTables', () => {
       metric: 'messagesLost',
       values,
     });
-    const rows = renderTables([lost('SIGKILL', [0]), lost('stop(), drainMs: 0 (all at once)', [0])]).split('\n');
+    const rows = renderTables([lost('SIGKILL', [0]), lost('stop(), drainMs: 0 (all at once)', [0])]).split(
+      '\n',
+    );
     expect(rows).toContain('| *SIGKILL / stop(), drainMs: 0 (all at once)* | – |');
   });
 });
