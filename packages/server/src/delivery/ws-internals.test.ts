@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { CloseCode, DEFAULT_LIMITS } from '@roomcast/protocol';
+import { CloseCode, DEFAULT_LIMITS, SUBPROTOCOL } from '@roomcast/protocol';
+import { msgpackCodec } from '@roomcast/protocol/msgpack';
 import { recordingLogger } from '@roomcast/test-support/recording-logger';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as ws from 'ws';
@@ -47,16 +48,33 @@ describe('detectWsInternals', () => {
 });
 
 /** A real ws server and client pair; the server side is written through an Outbound. */
-async function pair() {
+async function pair(protocols: string[] = []) {
   const wss = new WsServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
   await new Promise(resolve => wss.once('listening', resolve));
+  servers.push(wss);
   const serverSide = new Promise<WebSocket>(resolve => wss.once('connection', resolve));
-  const client = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`);
+  const client = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, protocols);
   const received: string[] = [];
-  client.on('message', data => received.push(data.toString()));
-  const closed = new Promise<number>(resolve => client.once('close', code => resolve(code)));
+  const binary: Buffer[] = [];
+  client.on('message', (data, isBinary) => {
+    if (isBinary) binary.push(data as Buffer);
+    else received.push(data.toString());
+  });
+  const closed = new Promise<{ code: number; reason: string }>(resolve =>
+    client.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
   await new Promise(resolve => client.once('open', resolve));
-  return { wss, client, server: await serverSide, received, closed };
+  return { wss, client, server: await serverSide, received, binary, closed };
+}
+
+/** Sends `frame` through `outbound` a turn at a time until a send is refused (bounded: 3,000 × 10 KB). */
+async function sendUntilRefused(outbound: Outbound, server: WebSocket): Promise<number> {
+  const frame = prepareFrame({ pad: 'x'.repeat(10 * 1024) });
+  for (let i = 0; i < 3_000; i++) {
+    if (!outbound.send(server, frame, 'slow-client')) return i;
+    if (i % 10 === 9) await new Promise(resolve => setImmediate(resolve));
+  }
+  throw new Error('3,000 frames of 10 KB to a client that does not read were all accepted');
 }
 
 const servers: WsServer[] = [];
@@ -72,8 +90,7 @@ describe.each([
   ['the fallback (ws.send)', false as const],
 ])('Outbound on %s', (_name, internals) => {
   it('delivers frames of every header size, in order', async () => {
-    const { wss, server, received } = await pair();
-    servers.push(wss);
+    const { server, received } = await pair();
     const metrics = new Metrics();
     const outbound = new Outbound({
       metrics,
@@ -91,28 +108,105 @@ describe.each([
   });
 
   it('closes a client that stops reading with 4009 before it holds much past maxBufferedBytes', async () => {
-    const { wss, server, client, closed } = await pair();
-    servers.push(wss);
+    const { server, client, closed } = await pair();
     const maxBufferedBytes = 128 * 1024;
     const limits = { ...DEFAULT_LIMITS, maxBufferedBytes };
-    const outbound = new Outbound({
-      metrics: new Metrics(),
-      limits,
-      logger: recordingLogger().logger,
-      internals,
-    });
+    const metrics = new Metrics();
+    const { logger, lines } = recordingLogger();
+    const outbound = new Outbound({ metrics, limits, logger, internals });
     client.pause();
     const frame = prepareFrame({ pad: 'x'.repeat(10 * 1024) });
     let maxHeld = 0;
     // Bounded: 3,000 × 10 KB, far past the kernel's buffers.
     for (let i = 0; i < 3_000 && server.readyState === WebSocket.OPEN; i++) {
-      outbound.send(server, frame);
+      outbound.send(server, frame, 'slow-client');
       maxHeld = Math.max(maxHeld, server.bufferedAmount);
       if (i % 10 === 9) await new Promise(resolve => setImmediate(resolve));
     }
     expect(server.readyState).not.toBe(WebSocket.OPEN);
     expect(maxHeld).toBeLessThanOrEqual(maxBufferedBytes + 32 * 1024);
     client.resume();
-    expect(await closed).toBe(CloseCode.SLOW_CONSUMER);
+    expect(await closed).toEqual({ code: CloseCode.SLOW_CONSUMER, reason: 'slow consumer' });
+    expect(metrics.slowConsumersClosed).toBe(1);
+    expect(metrics.dropped).toBeGreaterThanOrEqual(1);
+    const warned = lines.filter(line => line.msg === 'closing slow consumer');
+    expect(warned).toHaveLength(1);
+    expect(warned[0]?.fields).toMatchObject({ clientId: 'slow-client' });
+  });
+
+  it('refuses a frame for a socket that is closing: false, nothing counted', async () => {
+    const { server } = await pair();
+    const metrics = new Metrics();
+    const outbound = new Outbound({
+      metrics,
+      limits: DEFAULT_LIMITS,
+      logger: recordingLogger().logger,
+      internals,
+    });
+    server.close();
+    expect(outbound.send(server, prepareFrame({ late: true }))).toBe(false);
+    expect(metrics.messagesOut).toBe(0);
+  });
+
+  it("with slowConsumer: 'drop', skips frames to a client that stops reading, keeps it open, and counts them", async () => {
+    const { server, client, received } = await pair();
+    const metrics = new Metrics();
+    const { logger, lines } = recordingLogger();
+    const limits = { ...DEFAULT_LIMITS, maxBufferedBytes: 64 * 1024, slowConsumer: 'drop' as const };
+    const outbound = new Outbound({ metrics, limits, logger, internals });
+    client.pause();
+    const accepted = await sendUntilRefused(outbound, server);
+    expect(server.readyState).toBe(WebSocket.OPEN);
+    expect(metrics.dropped).toBe(1);
+    expect(metrics.slowConsumersClosed).toBe(0);
+    expect(lines.filter(line => line.msg === 'closing slow consumer')).toEqual([]);
+    // Once it reads again, what was accepted arrives and new frames go out.
+    client.resume();
+    await vi.waitFor(() => expect(received).toHaveLength(accepted));
+    expect(outbound.send(server, prepareFrame({ after: true }))).toBe(true);
+    await vi.waitFor(() => expect(received.at(-1)).toBe('{"after":true}'));
+  });
+
+  it('sends a client on roomcast.v1.msgpack binary MessagePack frames', async () => {
+    const { server, binary, received } = await pair([SUBPROTOCOL.msgpack]);
+    const outbound = new Outbound({
+      metrics: new Metrics(),
+      limits: DEFAULT_LIMITS,
+      logger: recordingLogger().logger,
+      internals,
+    });
+    expect(outbound.send(server, prepareFrame({ type: 'chat', n: 1 }))).toBe(true);
+    await vi.waitFor(() => expect(binary).toHaveLength(1));
+    expect(msgpackCodec.parse(new Uint8Array(binary[0]!))).toEqual({
+      ok: true,
+      value: { type: 'chat', n: 1 },
+    });
+    expect(received).toEqual([]);
+  });
+});
+
+describe('Outbound coalescing', () => {
+  it('writes a long turn in pieces of about 16 KiB, not in one write at its end', async () => {
+    const { server, received } = await pair();
+    let writes = 0;
+    const socket = (
+      server as unknown as { _socket: Record<'_write' | '_writev', (...args: unknown[]) => void> }
+    )._socket;
+    for (const method of ['_write', '_writev'] as const) {
+      const original = socket[method];
+      socket[method] = function counted(this: unknown, ...args: unknown[]) {
+        writes++;
+        original.apply(this, args);
+      };
+    }
+    const outbound = new Outbound({
+      metrics: new Metrics(),
+      limits: DEFAULT_LIMITS,
+      logger: recordingLogger().logger,
+    });
+    const frame = prepareFrame({ pad: 'x'.repeat(1024) });
+    for (let i = 0; i < 64; i++) outbound.send(server, frame); // one turn: 64 KiB
+    await vi.waitFor(() => expect(received).toHaveLength(64));
+    expect(writes).toBeGreaterThanOrEqual(3);
   });
 });
