@@ -197,6 +197,23 @@ describe('Prometheus exposition', () => {
     expect(fanoutCount).toEqual({ all: 0, room: SENDS, users: 0, clients: 0 });
   });
 
+  it('times a fan-out that reached a client here, and not one that reached none', async () => {
+    const { server, connect, scrape } = await startServer();
+    const client = await connect();
+    await client.request('system', 'joinRoom', { roomName: 'r' });
+    const push = { type: 'news', action: 'item', data: 1 };
+    server.broadcastToAllClients({ data: push });
+    server.broadcastToClients([client.clientId], push);
+    server.broadcastToClients(['no-such-client'], push);
+    server.broadcastToUsers({ userIds: ['nobody'], data: push });
+    await server.broadcastToRoom({ roomName: 'empty', data: push });
+    await vi.waitFor(() => expect(client.received('news', 'item')).toHaveLength(2));
+    const fanout = histogramSeries((await scrape()).text, 'roomcast_broadcast_fanout_duration_seconds');
+    expectWellFormedHistogram(fanout);
+    const fanoutCount = Object.fromEntries(fanout.map(s => [s.labels.target, s.count]));
+    expect(fanoutCount).toEqual({ all: 1, room: 0, users: 0, clients: 1 });
+  });
+
   it("goes into an app's prom-client Registry beside its default metrics", async () => {
     const { server, connect } = await startServer();
     const registry = new Registry();
