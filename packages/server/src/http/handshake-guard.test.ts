@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Authenticator } from '@roomcast/protocol';
 import { RawClient, upgradeRequest } from '@roomcast/test-support/raw-client';
+import { recordingLogger } from '@roomcast/test-support/recording-logger';
 import { useTestServers } from '@roomcast/test-support/test-servers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { WebSocketServerOptions } from '../options';
@@ -135,5 +136,42 @@ describe('half-open upgrades count from TCP accept', () => {
     expect(plain.received.toString()).toMatch(/\r\nConnection: close\r\n/i);
     await closedWithin(plain);
     await vi.waitFor(() => connect(), { timeout: 10_000, interval: 50 });
+  });
+  it('counts a timed-out handshake as a rejected upgrade and logs it at debug, with the address', async () => {
+    const { logger, lines } = recordingLogger();
+    const { server, url } = await start({ handshake: { timeoutMs: 300 }, logger });
+    const silent = await open(url);
+    await closedWithin(silent);
+    expect(await silent.statusLine()).toBe('HTTP/1.1 408 Request Timeout');
+    expect(server.metrics()).toMatch(/^roomcast_upgrades_rejected_total(\{[^}]*\})? 1$/m);
+    const timedOut = lines.filter(line => line.msg === 'handshake timed out');
+    expect(timedOut.map(line => line.level)).toEqual(['debug']);
+    expect(timedOut[0]?.fields).toMatchObject({ ip: '127.0.0.1', timeoutMs: 300 });
+  });
+
+  it('gives a closed connection its per-IP slot back, and no handshake slot it no longer held', async () => {
+    const { server, url, connect } = await start({
+      limits: { maxConnectionsPerIp: 2 },
+      handshake: { maxPending: 2 },
+    });
+    for (let round = 0; round < 3; round++) {
+      const clients = [await connect(), await connect()];
+      await Promise.all(clients.map(client => client.close()));
+    }
+    // Six closed connections later the handshake cap is still 2 (and the per-IP slots are free).
+    await vi.waitFor(() => expect(server.getHealth().activeConnections).toBe(0), { timeout: 10_000 });
+    await open(url);
+    await open(url);
+    expect(await (await open(url)).statusLine()).toBe('HTTP/1.1 503 Service Unavailable');
+  });
+
+  it('stop() ends handshakes in progress at once, not at their timeout', async () => {
+    const { server, url } = await start({ handshake: { timeoutMs: 60_000 } });
+    const silent = await open(url);
+    silent.write('GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    await server.stop({ timeoutMs: 1_000 });
+    // Bounded by the test's own timeout, far below the handshake's 60 s.
+    await silent.closed;
+    expect(await silent.statusLine()).toBe('');
   });
 });
