@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { decode, encode, utf8Length } from './codec';
 import { hasProtoKey, PROTO_KEY_MESSAGE } from './codecs/codec';
+import { msgpackCodec } from './codecs/msgpack-codec';
 import { ErrorCode } from './codes';
 import type { ClientFrame } from './frames';
 
@@ -179,7 +180,96 @@ describe('decode', () => {
   });
 });
 
+describe('decode messages and boundaries', () => {
+  const messageOf = (raw: unknown, options = {}) => {
+    const result = decode(raw, options);
+    return result.ok ? 'ok' : result.error.message;
+  };
+
+  it('names what is wrong with a frame, field by field', () => {
+    expect(messageOf(42)).toBe('Message must be text or bytes');
+    expect(messageOf([new Uint8Array([123]), 'x'])).toBe('Message must be text or bytes');
+    expect(messageOf(new Uint8Array([0xff]))).toBe('Message is not valid UTF-8');
+    expect(messageOf('{"type":')).toBe('Message is not valid JSON');
+    expect(messageOf('{"action":"b"}')).toBe('"type" is required');
+    expect(messageOf('{"type":"a"}')).toBe('"action" is required');
+    expect(messageOf('{"type":"a b","action":"b"}')).toBe(
+      '"type" must be 1-64 characters of letters, digits, "_", ".", ":" or "-"',
+    );
+    expect(messageOf('{"type":"a","action":"b","id":[]}')).toBe(
+      '"id" must be a string of at most 64 characters or a safe integer',
+    );
+    expect(messageOf('x'.repeat(101), { maxPayload: 100 })).toBe('Message is larger than 100 bytes');
+  });
+
+  it('names what is wrong with a MessagePack frame', () => {
+    const options = { codec: msgpackCodec, binary: true };
+    expect(messageOf(42, options)).toBe('Message must be bytes');
+    expect(messageOf(msgpackCodec.encode(new Uint8Array([1, 2])), options)).toBe(
+      'Message must be a MessagePack map',
+    );
+    expect(msgpackCodec.parse('{}')).toEqual({ ok: false, message: 'Message is not MessagePack bytes' });
+  });
+
+  it('accepts a frame of exactly maxPayload bytes, as text, bytes or MessagePack; one byte more is too large', () => {
+    const frameOf = (bytes: number) => {
+      const base = '{"type":"a","action":"b","data":""}';
+      const room = bytes - base.length; // é is 2 bytes, 1 character: both kinds of count differ
+      return base.replace('""', `"${'é'.repeat(Math.floor(room / 2))}${'x'.repeat(room % 2)}"`);
+    };
+    const exact = frameOf(100);
+    expect(utf8Length(exact)).toBe(100);
+    expect(codeOf(exact, { maxPayload: 100 })).toBe('ok');
+    expect(codeOf(exact, { maxPayload: 99 })).toBe(ErrorCode.PAYLOAD_TOO_LARGE);
+    const bytes = new TextEncoder().encode(exact);
+    expect(codeOf(bytes, { maxPayload: 100 })).toBe('ok');
+    expect(codeOf(bytes, { maxPayload: 99 })).toBe(ErrorCode.PAYLOAD_TOO_LARGE);
+    const packed = msgpackCodec.encode(JSON.parse(exact)) as Uint8Array;
+    const options = { codec: msgpackCodec, binary: true };
+    expect(codeOf(packed, { ...options, maxPayload: packed.byteLength })).toBe('ok');
+    expect(codeOf(packed, { ...options, maxPayload: packed.byteLength - 1 })).toBe(
+      ErrorCode.PAYLOAD_TOO_LARGE,
+    );
+  });
+
+  it('accepts an id of exactly 64 characters, leaves out data it was not sent', () => {
+    const result = decode(`{"type":"a","action":"b","id":"${'i'.repeat(64)}"}`);
+    expect(result.ok && result.frame).toEqual({ type: 'a', action: 'b', id: 'i'.repeat(64) });
+    expect(result.ok && 'data' in result.frame).toBe(false);
+  });
+});
+
 describe('utf8Length', () => {
+  it('counts each boundary of the encoding, surrogate pairs as 4 and lone surrogates as 3', () => {
+    const cases: [string, number][] = [
+      ['\x7f', 1],
+      ['\x80', 2],
+      ['\u07ff', 2],
+      ['\u0800', 3],
+      ['\ud7ff', 3],
+      ['\ud83d\ude00', 4],
+      ['\ud83d', 3],
+      ['\ud83dx', 4],
+      ['\ude00\ud83d', 6],
+      ['\udbff\udfff', 4],
+      ['\ue000', 3],
+    ];
+    for (const [text, bytes] of cases) expect([text, utf8Length(text)]).toEqual([text, bytes]);
+  });
+
+  it('matches the encoder on strings of arbitrary UTF-16 units, lone surrogates included', () => {
+    const encoder = new TextEncoder();
+    const unit = fc
+      .oneof(fc.integer({ min: 0xd800, max: 0xdfff }), fc.integer({ min: 0, max: 0xffff }))
+      .map(code => String.fromCharCode(code));
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 64 }), text => {
+        expect(utf8Length(text)).toBe(encoder.encode(text).byteLength);
+      }),
+      RUNS,
+    );
+  });
+
   it('matches the encoder on arbitrary strings', () => {
     const encoder = new TextEncoder();
     fc.assert(

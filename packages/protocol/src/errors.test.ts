@@ -47,4 +47,12 @@ describe('RoomcastError', () => {
     // The brand is not enumerable: it stays out of logs, and a spread copy is a plain object.
     expect(isRoomcastError({ ...new RoomcastError(ErrorCode.FORBIDDEN, 'x') })).toBe(false);
   });
+
+  it('has no cause unless given one, and refuses values that are not branded errors', () => {
+    expect('cause' in new RoomcastError(ErrorCode.FORBIDDEN, 'x')).toBe(false);
+    for (const value of [null, undefined, 'RoomcastError', 42]) expect(isRoomcastError(value)).toBe(false);
+    // The brand alone is not enough: a Roomcast error always has a string code.
+    const branded = Object.defineProperty({ code: 42 }, Symbol.for('roomcast.error'), { value: true });
+    expect(isRoomcastError(branded)).toBe(false);
+  });
 });

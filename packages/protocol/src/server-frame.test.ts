@@ -215,3 +215,37 @@ describe('decodeServerFrame', () => {
     });
   });
 });
+
+describe('decodeServerFrame error messages', () => {
+  it.each([
+    ['{"type":', 'not JSON'],
+    ['[1]', 'not an object with string "type" and "action"'],
+    ['{"type":"a","action":"b","error":{"code":"X"}}', '"error" is not { code, message, issues? }'],
+    [
+      '{"type":"a","action":"b","response":1,"error":{"code":"X","message":"m"}}',
+      'both "response" and "error"',
+    ],
+    ['{"type":"a","action":"b","error":{"code":"X","message":"m"},"id":1.5}', '"id" is not a request id'],
+    ['{"type":"a","action":"b","response":1,"id":{}}', '"id" is not a request id'],
+    [
+      '{"type":"system","action":"connected","data":{"clientId":"c"}}',
+      'system.connected needs data { clientId, nodeId }',
+    ],
+    ['{"type":"chat","action":"m","room":1}', '"room" is not a string'],
+    ['{"type":"chat","action":"m","room":"r","offset":"3"}', '"offset" is not an offset'],
+  ])('%s: %s', (wire, message) => {
+    const result = decodeServerFrame(wire);
+    expect(result.ok ? undefined : result.error.message).toBe(message);
+  });
+
+  it('accepts an error reply without an id, with a request id, and a member whose user and name are null', () => {
+    expect(
+      decodeServerFrame('{"type":"a","action":"b","error":{"code":"X","message":"m"},"id":"r1"}').ok,
+    ).toBe(true);
+    const join = (member: string) =>
+      decodeServerFrame(`{"type":"presence","action":"join","data":{"roomName":"r",${member}}}`).ok;
+    expect(join('"clientId":"c","userId":null,"username":null')).toBe(true);
+    expect(join('"clientId":"c","userId":{},"username":null')).toBe(false);
+    expect(join('"clientId":"c","userId":"u","username":7')).toBe(false);
+  });
+});
