@@ -38,6 +38,9 @@ describe('bad input (SPEC section 10, one node)', () => {
       f => (f.error as { code?: string } | undefined)?.code === 'RATE_LIMITED',
     );
     expect(limited.length).toBeGreaterThan(0);
+    expect(new Set(limited.map(f => (f.error as { message?: string }).message))).toEqual(
+      new Set(['Too many messages; slow down']),
+    );
     expect(flooder.frames.filter(f => f.response === 'pong').length).toBeGreaterThanOrEqual(200);
     expect(server.getHealth().rateLimited).toBe(limited.length);
   });
