@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { CloseCode, DEFAULT_LIMITS, SUBPROTOCOL } from '@roomcast/protocol';
+import { CloseCode, DEFAULT_LIMITS, type Limits, SUBPROTOCOL } from '@roomcast/protocol';
 import { msgpackCodec } from '@roomcast/protocol/msgpack';
 import { recordingLogger } from '@roomcast/test-support/recording-logger';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -89,15 +89,16 @@ describe.each([
   ['the fast path (ws internals)', undefined],
   ['the fallback (ws.send)', false as const],
 ])('Outbound on %s', (_name, internals) => {
+  /** An Outbound on this path, with the metrics and log lines it writes. */
+  const outboundWith = (limits: Limits = DEFAULT_LIMITS) => {
+    const metrics = new Metrics();
+    const { logger, lines } = recordingLogger();
+    return { outbound: new Outbound({ metrics, limits, logger, internals }), metrics, lines };
+  };
+
   it('delivers frames of every header size, in order', async () => {
     const { server, received } = await pair();
-    const metrics = new Metrics();
-    const outbound = new Outbound({
-      metrics,
-      limits: DEFAULT_LIMITS,
-      logger: recordingLogger().logger,
-      internals,
-    });
+    const { outbound, metrics } = outboundWith();
     const sizes = [5, 200, 70_000, 5];
     for (const [i, size] of sizes.entries()) {
       expect(outbound.send(server, prepareFrame({ i, pad: 'x'.repeat(size) }))).toBe(true);
@@ -111,9 +112,7 @@ describe.each([
     const { server, client, closed } = await pair();
     const maxBufferedBytes = 128 * 1024;
     const limits = { ...DEFAULT_LIMITS, maxBufferedBytes };
-    const metrics = new Metrics();
-    const { logger, lines } = recordingLogger();
-    const outbound = new Outbound({ metrics, limits, logger, internals });
+    const { outbound, metrics, lines } = outboundWith(limits);
     client.pause();
     const frame = prepareFrame({ pad: 'x'.repeat(10 * 1024) });
     let maxHeld = 0;
@@ -136,13 +135,7 @@ describe.each([
 
   it('refuses a frame for a socket that is closing: false, nothing counted', async () => {
     const { server } = await pair();
-    const metrics = new Metrics();
-    const outbound = new Outbound({
-      metrics,
-      limits: DEFAULT_LIMITS,
-      logger: recordingLogger().logger,
-      internals,
-    });
+    const { outbound, metrics } = outboundWith();
     server.close();
     expect(outbound.send(server, prepareFrame({ late: true }))).toBe(false);
     expect(metrics.messagesOut).toBe(0);
@@ -150,10 +143,8 @@ describe.each([
 
   it("with slowConsumer: 'drop', skips frames to a client that stops reading, keeps it open, and counts them", async () => {
     const { server, client, received } = await pair();
-    const metrics = new Metrics();
-    const { logger, lines } = recordingLogger();
     const limits = { ...DEFAULT_LIMITS, maxBufferedBytes: 64 * 1024, slowConsumer: 'drop' as const };
-    const outbound = new Outbound({ metrics, limits, logger, internals });
+    const { outbound, metrics, lines } = outboundWith(limits);
     client.pause();
     const accepted = await sendUntilRefused(outbound, server);
     expect(server.readyState).toBe(WebSocket.OPEN);
@@ -169,12 +160,7 @@ describe.each([
 
   it('sends a client on roomcast.v1.msgpack binary MessagePack frames', async () => {
     const { server, binary, received } = await pair([SUBPROTOCOL.msgpack]);
-    const outbound = new Outbound({
-      metrics: new Metrics(),
-      limits: DEFAULT_LIMITS,
-      logger: recordingLogger().logger,
-      internals,
-    });
+    const { outbound } = outboundWith();
     expect(outbound.send(server, prepareFrame({ type: 'chat', n: 1 }))).toBe(true);
     await vi.waitFor(() => expect(binary).toHaveLength(1));
     expect(msgpackCodec.parse(new Uint8Array(binary[0]!))).toEqual({
