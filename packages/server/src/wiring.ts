@@ -62,7 +62,7 @@ export function wireServer(
   const rooms = new RoomCoordinator({ ...parts, store: options.roomStore ?? new MemoryRoomStore() });
   const router = new Router();
   const pipeline = new MessagePipeline({ ...parts, router, server });
-  const connections = new Connections({ ...parts, pipeline, rooms });
+  const connections = new Connections({ ...parts, pipeline, rooms, released: ip => gateway.released(ip) });
   const gateway = createHttpGateway(resolved, metrics, {
     authenticator,
     connected: (ws, user, ip) => connections.accept(ws, user, ip),

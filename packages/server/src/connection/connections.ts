@@ -36,6 +36,8 @@ export interface ConnectionsDeps {
   events: ServerEvents;
   metrics: Metrics;
   logger: Logger;
+  /** Gives back the slot a client held under the connection limits: its socket closed. */
+  released: (ip: string) => void;
 }
 
 /**
@@ -185,8 +187,9 @@ export class Connections {
       },
       close(this: WebSocket, code: number, reason: Buffer): void {
         const client = connections.#deps.clients.ofSocket(this);
-        if (client)
-          connections.#disconnects.track(connections.#disconnected(client, code, reason.toString()));
+        if (!client) return;
+        connections.#deps.released(client.ip);
+        connections.#disconnects.track(connections.#disconnected(client, code, reason.toString()));
       },
     };
   }

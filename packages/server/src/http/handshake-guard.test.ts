@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Authenticator } from '@roomcast/protocol';
 import { RawClient, upgradeRequest } from '@roomcast/test-support/raw-client';
 import { recordingLogger } from '@roomcast/test-support/recording-logger';
@@ -163,6 +163,16 @@ describe('half-open upgrades count from TCP accept', () => {
     await open(url);
     await open(url);
     expect(await (await open(url)).statusLine()).toBe('HTTP/1.1 503 Service Unavailable');
+  });
+
+  it("leaves an upgraded client's TCP socket with ws's own close and error listeners only", async () => {
+    // Memory per idle client (issue 22): the guard's listeners end with the handshake.
+    const { server, connect } = await start({ limits: { maxConnectionsPerIp: 2 } });
+    await connect();
+    const [client] = [...server.clientManager.getClients()];
+    const socket = (client!.ws as unknown as { _socket: Socket })._socket;
+    expect(socket.listenerCount('close')).toBe(1);
+    expect(socket.listenerCount('error')).toBe(1);
   });
 
   it('stop() ends handshakes in progress at once, not at their timeout', async () => {

@@ -29,14 +29,13 @@ export type Admission = { ip: string; refusal?: undefined } | { refusal: Refusal
  * Bounds every connection from its first byte: counted under the connection limits from TCP accept
  * (on a server this one owns) or from its upgrade request (on a caller's server, whose other
  * traffic is not ours to time), and destroyed if its handshake has not finished within
- * `timeoutMs` — slowloris headers and a hanging authenticator alike. Counts are released when the
- * socket closes, whether it became a WebSocket or not.
+ * `timeoutMs` — slowloris headers and a hanging authenticator alike. A handshake's count is
+ * released when its socket closes; a WebSocket's when its owner says it closed (`released`), so an
+ * idle client carries no listener or map entry of the guard's.
  */
 export class HandshakeGuard {
   readonly #options: HandshakeGuardOptions;
   readonly #pending = new Map<Duplex, Pending>();
-  /** Upgraded sockets and the address they count under, until they close. */
-  readonly #open = new WeakMap<Duplex, string>();
   /** One listener for every socket (`this` is the socket), not a closure per connection. */
   readonly #onClose: (this: Duplex) => void;
   #stopped = false;
@@ -72,14 +71,23 @@ export class HandshakeGuard {
     return { ip };
   }
 
-  /** The socket is a WebSocket now: no more deadline; it counts until it closes. */
-  upgraded(socket: Duplex): void {
+  /**
+   * The socket is a WebSocket now: no more deadline. It counts under the address `enter` gave
+   * until `released(thatAddress)`. False if the guard was not counting it (it closed meanwhile).
+   */
+  upgraded(socket: Duplex): boolean {
     const pending = this.#pending.get(socket);
-    if (!pending) return;
+    if (!pending) return false;
     clearTimeout(pending.timer);
     this.#pending.delete(socket);
+    socket.off('close', this.#onClose);
     this.#options.limits.upgraded();
-    this.#open.set(socket, pending.ip ?? 'unknown');
+    return true;
+  }
+
+  /** A WebSocket that `upgraded` took over, counted under `ip` (its `enter` address), has closed. */
+  released(ip: string): void {
+    this.#options.limits.closed(ip, false);
   }
 
   /** Refuses every new connection and destroys the handshakes in progress (stop, failed start). */
@@ -116,16 +124,10 @@ export class HandshakeGuard {
 
   #closed(socket: Duplex): void {
     const pending = this.#pending.get(socket);
-    if (pending) {
-      clearTimeout(pending.timer);
-      this.#pending.delete(socket);
-      this.#options.limits.closed(pending.ip, true);
-      return;
-    }
-    const ip = this.#open.get(socket);
-    if (ip === undefined) return;
-    this.#open.delete(socket);
-    this.#options.limits.closed(ip, false);
+    if (!pending) return;
+    clearTimeout(pending.timer);
+    this.#pending.delete(socket);
+    this.#options.limits.closed(pending.ip, true);
   }
 }
 

@@ -96,9 +96,17 @@ export class HttpGateway {
     const decision = await checkUpgrade(request, socket, { ...gate, path, guard });
     if (!decision.ok) return;
     wss.handleUpgrade(request, socket, head, ws => {
-      guard.upgraded(socket);
+      // ws listens for the socket's errors from here on, as it does after its own handshakes.
+      socket.off('error', destroySocket);
+      // Not counted any more: it closed during the handshake, and its slot was given back then.
+      if (!guard.upgraded(socket)) return ws.terminate();
       connected(ws, decision.user, decision.ip);
     });
+  }
+
+  /** A client's WebSocket closed: the slot it held under the connection limits is free again. */
+  released(ip: string): void {
+    this.#deps.guard.released(ip);
   }
 }
 
