@@ -1,4 +1,4 @@
-import { BusChannel, type DurableMessage, durableHead } from '@roomcast/protocol';
+import { BusChannel, type DurableMessage, durableHead, withOffset } from '@roomcast/protocol';
 import { until } from '@roomcast/test-support/helpers';
 import { type RedisProcess, startRedis } from '@roomcast/test-support/redis-process';
 import { Redis } from 'ioredis';
@@ -86,5 +86,137 @@ describe('RedisHistory', () => {
     expect(() => new RedisHistory({ client, busPrefix: 'a{b' })).toThrow(/must not contain/);
     await history.close();
     await expect(history.since('r', 0)).rejects.toThrow(/closed/);
+  });
+
+  it('says to pass an options object when given none at all', () => {
+    for (const options of [undefined, null]) {
+      expect(() => new RedisHistory(options as never)).toThrow(
+        new TypeError('RedisHistory: pass an options object: { client } or { connection }.'),
+      );
+    }
+  });
+
+  it('refuses each malformed message with the TypeError of its field, storing nothing', async () => {
+    const history = new RedisHistory({ client, appName: 'malformed' });
+    const good = message('r', 'm1');
+    const idError = new TypeError('RedisHistory.append: message.id must be a string of 1-128 characters.');
+    const frameError = new TypeError(
+      'RedisHistory.append: message.frame must be a serialized JSON object (the offset is added to it).',
+    );
+    const publishError = new TypeError(
+      'RedisHistory.append: message.publish must be { channel, head } (see durableHead).',
+    );
+    const cases: [Record<string, unknown>, TypeError][] = [
+      [{ id: 7 }, idError],
+      [{ id: undefined }, idError],
+      [{ id: 'x'.repeat(129) }, idError],
+      [{ frame: 42 }, frameError],
+      [{ frame: '{"type":"chat"' }, frameError],
+      [{ frame: '"chat"}' }, frameError],
+      [{ publish: undefined }, publishError],
+      [{ publish: { channel: 5, head: good.publish.head } }, publishError],
+      [{ publish: { channel: good.publish.channel, head: 5 } }, publishError],
+    ];
+    for (const [change, error] of cases) {
+      await expect(history.append('r', { ...good, ...change } as DurableMessage, keep)).rejects.toThrow(
+        error,
+      );
+    }
+    expect(await history.latest('r', 10)).toMatchObject({ offset: 0, entries: [] });
+    // The longest id it takes.
+    await expect(history.append('r', message('r', 'x'.repeat(128)), keep)).resolves.toMatchObject({
+      offset: 1,
+      duplicate: false,
+    });
+    await history.close();
+  });
+
+  it('names the bad argument of append, since and latest, with its unit', async () => {
+    const history = new RedisHistory({ client, appName: 'arguments' });
+    const good = message('r', 'm1');
+    await expect(history.append('r', good, undefined as never)).rejects.toThrow(
+      new TypeError(
+        'RedisHistory.append: options.size must be a positive whole number of messages; got undefined.',
+      ),
+    );
+    await expect(history.append('r', good, { size: 0, ttlMs: 1000 })).rejects.toThrow(
+      new TypeError('RedisHistory.append: options.size must be a positive whole number of messages; got 0.'),
+    );
+    await expect(history.append('r', good, { size: 1, ttlMs: 1.5 })).rejects.toThrow(
+      new TypeError(
+        'RedisHistory.append: options.ttlMs must be a positive whole number of milliseconds; got 1.5.',
+      ),
+    );
+    await expect(history.since('r', -1)).rejects.toThrow(
+      new TypeError('RedisHistory.since: since must be an offset (a whole number >= 0); got -1.'),
+    );
+    await expect(history.latest('r', 2.5)).rejects.toThrow(
+      new TypeError('RedisHistory.latest: count must be a whole number >= 0; got 2.5.'),
+    );
+    await history.close();
+  });
+
+  it('since: recovers only a position of its own epoch, or offset 0 without one', async () => {
+    const history = new RedisHistory({ client, appName: 'since-epochs' });
+    // A room never used: offset 0 is recovered without an epoch, not with another run's.
+    const fresh = await history.since('fresh', 0, 'another-run');
+    expect(fresh).toMatchObject({ offset: 0, recovered: false, entries: [] });
+    expect(fresh.epoch).not.toBe('another-run');
+    expect(await history.since('fresh', 0)).toEqual({ ...fresh, recovered: true });
+    // Up to date at offset 2: recovered with its epoch; without it, or with another, not.
+    await history.append('r', message('r', 'm1'), keep);
+    const { epoch } = await history.append('r', message('r', 'm2'), keep);
+    const upToDate = { offset: 2, epoch, entries: [] };
+    expect(await history.since('r', 2, epoch)).toEqual({ ...upToDate, recovered: true });
+    expect(await history.since('r', 2)).toEqual({ ...upToDate, recovered: false });
+    expect(await history.since('r', 2, 'another-run')).toEqual({ ...upToDate, recovered: false });
+    await history.close();
+  });
+
+  it('reads past stream entries it did not write: no id, or an offset beyond safe integers', async () => {
+    const history = new RedisHistory({ client, appName: 'foreign' });
+    await history.append('r', message('r', 'm1'), keep);
+    await history.append('r', message('r', 'm2'), keep);
+    const stream = 'roomcast:foreign:history:{roomcast:foreign:room:r}:stream';
+    const frame = message('r', 'plain').frame;
+    await client.xadd(stream, '0-3', 'f', frame);
+    await client.xadd(stream, '0-9007199254740993', 'f', frame, 'i', 'far');
+    const { offset, entries } = await history.latest('r', 10);
+    expect(offset).toBe(2);
+    expect(entries).toEqual([
+      { offset: 1, id: 'm1', frame: withOffset(message('r', 'm1').frame, 1) },
+      { offset: 2, id: 'm2', frame: withOffset(message('r', 'm2').frame, 2) },
+      { offset: 3, id: '', frame: withOffset(frame, 3) },
+    ]);
+    await history.close();
+  });
+
+  it('since: as many entries as missed is no recovery when the first one after `since` is gone', async () => {
+    const history = new RedisHistory({ client, appName: 'gap' });
+    for (const id of ['m1', 'm2']) await history.append('r', message('r', id), keep);
+    const { epoch } = await history.append('r', message('r', 'm3'), keep);
+    const stream = 'roomcast:gap:history:{roomcast:gap:room:r}:stream';
+    // Offset 1 deleted, an entry past the position added: still three entries after 0.
+    await client.xdel(stream, '0-1');
+    await client.xadd(stream, '0-4', 'f', message('r', 'm4').frame, 'i', 'm4');
+    expect(await history.since('r', 0, epoch)).toEqual({ offset: 3, epoch, recovered: false, entries: [] });
+    await history.close();
+  });
+
+  it('quits the client it opened on close (twice is fine), and refuses calls after', async () => {
+    const named = async () =>
+      String(await client.client('LIST'))
+        .split('\n')
+        .filter(line => line.includes(' name=owned-history ')).length;
+    const history = new RedisHistory({
+      connection: { host: '127.0.0.1', port: redis.port, connectionName: 'owned-history' },
+      appName: 'owned',
+    });
+    await history.latest('r', 1);
+    expect(await named()).toBe(1);
+    await history.close();
+    await history.close();
+    await until('the owned client to quit', async () => (await named()) === 0);
+    await expect(history.latest('r', 1)).rejects.toThrow(new Error('RedisHistory: the history is closed.'));
   });
 });
