@@ -145,6 +145,12 @@ export class SwarmProcess {
     return this.#rpc.call('takeLatencies');
   }
 
+  /** CPU time (user + system) this client process has used so far, in microseconds. */
+  async cpuMicros(): Promise<number> {
+    const { user, system } = await this.#rpc.call<CpuSample>('cpu');
+    return user + system;
+  }
+
   stop(): Promise<void> {
     return this.#rpc.finish('closeAll');
   }

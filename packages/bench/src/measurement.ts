@@ -28,6 +28,8 @@ export const METRICS = {
   clientsNotRecovered: 'clients told recovered: false',
   allReceivedMs: 'broadcast to all: last client has it, ms',
   cpuMicrosPerJoin: 'server CPU µs/join',
+  deliveredPerSecond: 'delivered/s',
+  clientCpuPercent: 'client processes CPU % of a core',
 } as const;
 
 export type Metric = keyof typeof METRICS;

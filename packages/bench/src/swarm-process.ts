@@ -113,6 +113,7 @@ serveRpc({
     latencies = [];
     return taken;
   },
+  cpu: () => process.cpuUsage(),
   closeAll: () => {
     for (const client of clients.splice(0)) client.close();
   },

@@ -1,3 +1,4 @@
+import { nowMs } from '../clock';
 import { formatCount } from '../config';
 import { ServerProcess, SwarmProcess, withProcesses } from '../harness';
 import { type Measurement, measurementsOf } from '../measurement';
@@ -22,6 +23,10 @@ export interface PacedRun {
   cpuMicrosPerDelivery: number;
   p50: number;
   p99: number;
+  /** Deliveries per second from the first broadcast until every client had the last one. */
+  deliveredPerSecond: number;
+  /** The swarms' CPU over the same time: near 200 % the two client processes are the bottleneck. */
+  clientCpuPercent: number;
 }
 
 /** A row of a paced scenario: a system, under the label the table shows. */
@@ -69,6 +74,8 @@ export async function writeDelay(ctx: ScenarioContext): Promise<Measurement[]> {
       'cpuMicrosPerDelivery',
       'p50',
       'p99',
+      'deliveredPerSecond',
+      'clientCpuPercent',
     ]),
   );
 }
@@ -101,16 +108,23 @@ export async function deployPaced(
   );
   const run = async (count: number, intervalMs: number): Promise<PacedRun> => {
     await Promise.all(swarms.map(swarm => swarm.resetCount()));
-    const before = await server.cpuMicros();
+    const clientCpu = () =>
+      Promise.all(swarms.map(swarm => swarm.cpuMicros())).then(all => all.reduce((a, b) => a + b, 0));
+    const [before, clientBefore] = [await server.cpuMicros(), await clientCpu()];
+    const started = nowMs();
     await server.paced({ roomName: ROOM, count, intervalMs, turnEach: true }, TIMEOUT_MS);
     await Promise.all(swarms.map(swarm => swarm.waitReceived(count * swarm.clients, TIMEOUT_MS)));
+    const elapsedMs = nowMs() - started;
     const cpuMicros = (await server.cpuMicros()) - before;
+    const clientMicros = (await clientCpu()) - clientBefore;
     const samples = await Promise.all(swarms.map(swarm => swarm.takeLatencies()));
     const sorted = samples.flat().sort((a, b) => a - b);
     return {
       cpuMicrosPerDelivery: cpuMicros / (count * roomSize),
       p50: percentile(sorted, 50),
       p99: percentile(sorted, 99),
+      deliveredPerSecond: (count * roomSize) / (elapsedMs / 1000),
+      clientCpuPercent: clientMicros / 10 / elapsedMs,
     };
   };
   await run(WARMUP_BROADCASTS, INTERVAL_MS);
