@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { decode, encode, utf8Length } from './codec';
-import { hasProtoKey, PROTO_KEY_MESSAGE } from './codecs/codec';
+import { hasProtoKey, jsonCodec, PROTO_KEY_MESSAGE } from './codecs/codec';
 import { msgpackCodec } from './codecs/msgpack-codec';
 import { ErrorCode } from './codes';
 import type { ClientFrame } from './frames';
@@ -191,6 +191,10 @@ describe('decode messages and boundaries', () => {
     expect(messageOf([new Uint8Array([123]), 'x'])).toBe('Message must be text or bytes');
     expect(messageOf(new Uint8Array([0xff]))).toBe('Message is not valid UTF-8');
     expect(messageOf('{"type":')).toBe('Message is not valid JSON');
+    for (const notAnObject of ['42', '"text"', 'true', 'null', '[]']) {
+      expect([notAnObject, messageOf(notAnObject)]).toEqual([notAnObject, 'Message must be a JSON object']);
+    }
+    expect(jsonCodec.parse(new Uint8Array([0xff]))).toEqual({ ok: false, message: 'Message is not valid UTF-8' });
     expect(messageOf('{"action":"b"}')).toBe('"type" is required');
     expect(messageOf('{"type":"a"}')).toBe('"action" is required');
     expect(messageOf('{"type":"a b","action":"b"}')).toBe(
