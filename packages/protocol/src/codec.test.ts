@@ -194,7 +194,10 @@ describe('decode messages and boundaries', () => {
     for (const notAnObject of ['42', '"text"', 'true', 'null', '[]']) {
       expect([notAnObject, messageOf(notAnObject)]).toEqual([notAnObject, 'Message must be a JSON object']);
     }
-    expect(jsonCodec.parse(new Uint8Array([0xff]))).toEqual({ ok: false, message: 'Message is not valid UTF-8' });
+    expect(jsonCodec.parse(new Uint8Array([0xff]))).toEqual({
+      ok: false,
+      message: 'Message is not valid UTF-8',
+    });
     expect(messageOf('{"action":"b"}')).toBe('"type" is required');
     expect(messageOf('{"type":"a"}')).toBe('"action" is required');
     expect(messageOf('{"type":"a b","action":"b"}')).toBe(
