@@ -7,6 +7,7 @@ import {
   type REDIS_BUS_OPTIONS_SCHEMA,
   REDIS_CONNECTION_SCHEMA,
   RedisBus,
+  RedisHistory,
   RedisRoomStore,
 } from './index';
 
@@ -41,6 +42,22 @@ describe('Redis options schemas', () => {
           } as never),
       ).toThrow(
         'RedisBus: 2 problems in the options:\n- maxPendingPublishes must be a number, got the string "10"\n- sharded must be true or false, got 1',
+      );
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it('refuses times that are no positive whole number of milliseconds, and a sharded that is no boolean', () => {
+    const client = new Redis({ lazyConnect: true });
+    try {
+      expect(
+        () => new RedisHistory({ client, offsetTtlMs: 0, idempotencyTtlMs: 1.5, sharded: 'yes' } as never),
+      ).toThrow(
+        'RedisHistory: 3 problems in the options:\n- offsetTtlMs must be a positive whole number of milliseconds, got 0\n- idempotencyTtlMs must be a positive whole number of milliseconds, got 1.5\n- sharded must be true or false, got the string "yes"',
+      );
+      expect(() => new RedisRoomStore({ client, nodeTtlMs: -1, heartbeatMs: 0, sweepMs: 2.5 })).toThrow(
+        'RedisRoomStore: 3 problems in the options:\n- nodeTtlMs must be a positive whole number of milliseconds, got -1\n- heartbeatMs must be a positive whole number of milliseconds, got 0\n- sweepMs must be a positive whole number of milliseconds, got 2.5',
       );
     } finally {
       client.disconnect();

@@ -86,20 +86,12 @@ export class RedisHistory implements History {
       options.appName ?? DEFAULT_REDIS_HISTORY_OPTIONS.appName,
     );
     this.#busPrefix = options.busPrefix === undefined ? this.#prefix : checkPrefix(OWNER, options.busPrefix);
-    this.#offsetTtlMs = positive(
-      'offsetTtlMs',
-      options.offsetTtlMs ?? DEFAULT_REDIS_HISTORY_OPTIONS.offsetTtlMs,
-    );
-    this.#idTtlMs = positive(
-      'idempotencyTtlMs',
-      options.idempotencyTtlMs ?? DEFAULT_REDIS_HISTORY_OPTIONS.idempotencyTtlMs,
-    );
+    // The schema has checked every value given; the defaults are valid.
+    this.#offsetTtlMs = options.offsetTtlMs ?? DEFAULT_REDIS_HISTORY_OPTIONS.offsetTtlMs;
+    this.#idTtlMs = options.idempotencyTtlMs ?? DEFAULT_REDIS_HISTORY_OPTIONS.idempotencyTtlMs;
     const { client, owned } = resolveCommandClient(OWNER, options);
     this.#client = client;
     this.#owned = owned;
-    if (options.sharded !== undefined && typeof options.sharded !== 'boolean') {
-      throw new TypeError(`${OWNER}: sharded must be true or false when given (as the RedisBus's).`);
-    }
     this.#sharded = options.sharded ?? isClusterClient(client);
   }
 
@@ -223,13 +215,6 @@ function checkMessage(message: DurableMessage): void {
   ) {
     throw new TypeError(`${OWNER}.append: message.publish must be { channel, head } (see durableHead).`);
   }
-}
-
-function positive(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new TypeError(`${OWNER}: ${name} must be a positive whole number of milliseconds; got ${value}.`);
-  }
-  return value;
 }
 
 function positiveCount(name: string, value: unknown, unit: string): number {

@@ -70,13 +70,6 @@ export class RedisRoomStore implements RoomStore {
     const nodeTtlMs = options.nodeTtlMs ?? DEFAULT_REDIS_ROOM_STORE_OPTIONS.nodeTtlMs;
     const heartbeatMs = options.heartbeatMs ?? DEFAULT_REDIS_ROOM_STORE_OPTIONS.heartbeatMs;
     const sweepMs = options.sweepMs ?? heartbeatMs;
-    for (const [name, value] of Object.entries({ nodeTtlMs, heartbeatMs, sweepMs })) {
-      if (!Number.isSafeInteger(value) || value <= 0) {
-        throw new TypeError(
-          `${OWNER}: ${name} must be a positive whole number of milliseconds; got ${value}.`,
-        );
-      }
-    }
     if (heartbeatMs >= nodeTtlMs) {
       throw new TypeError(
         `${OWNER}: heartbeatMs (${heartbeatMs}) must be below nodeTtlMs (${nodeTtlMs}), or live nodes expire between beats; a third of it is usual.`,

@@ -6,6 +6,7 @@ import parsePrometheus, { type ParsedFamily, type ParsedSample } from 'parse-pro
 import { collectDefaultMetrics, type OpenMetricsContentType, Registry } from 'prom-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { toExposition } from './observability/exposition';
+import type { WebSocketServerOptions } from './options';
 import { WebSocketServer } from './server';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 });
@@ -20,8 +21,9 @@ afterEach(async () => {
 });
 
 /** A server attached to a node:http server that answers GET /metrics, as an app would. */
-async function startServer() {
+async function startServer(options: Pick<WebSocketServerOptions, 'authenticator'> = {}) {
   const server: WebSocketServer = new WebSocketServer({
+    ...options,
     nodeId: NODE_ID,
     routes: [
       {
@@ -46,8 +48,8 @@ async function startServer() {
     await new Promise(resolve => http.close(resolve));
   });
   const { port } = http.address() as AddressInfo;
-  const connect = async () => {
-    const client = await TestClient.connect(`ws://127.0.0.1:${port}/ws`);
+  const connect = async (query = '') => {
+    const client = await TestClient.connect(`ws://127.0.0.1:${port}/ws${query}`);
     cleanup.push(async () => {
       await client.close();
     });
@@ -212,6 +214,23 @@ describe('Prometheus exposition', () => {
     expectWellFormedHistogram(fanout);
     const fanoutCount = Object.fromEntries(fanout.map(s => [s.labels.target, s.count]));
     expect(fanoutCount).toEqual({ all: 1, room: 0, users: 0, clients: 1 });
+  });
+
+  it('times a fan-out to users once it reached one of their clients here', async () => {
+    // Each token is its user's id: the user index is what is under test, not the auth.
+    const authenticator = {
+      required: false,
+      loginTimeoutMs: 0,
+      verify: async (token: string) => ({ userId: token, payload: {} }),
+    };
+    const { server, connect, scrape } = await startServer({ authenticator });
+    const client = await connect('?token=u1');
+    const push = { type: 'news', action: 'item', data: 1 };
+    server.broadcastToUsers({ userIds: ['u1', 'nobody'], data: push });
+    await vi.waitFor(() => expect(client.received('news', 'item')).toHaveLength(1));
+    const fanout = histogramSeries((await scrape()).text, 'roomcast_broadcast_fanout_duration_seconds');
+    const fanoutCount = Object.fromEntries(fanout.map(s => [s.labels.target, s.count]));
+    expect(fanoutCount).toEqual({ all: 0, room: 0, users: 1, clients: 0 });
   });
 
   it("goes into an app's prom-client Registry beside its default metrics", async () => {
