@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CloseCode, ErrorCode, RoomcastError } from '@roomcast/protocol';
+import { countWrites } from '@roomcast/test-support/socket-writes';
 import { TestClient, upgradeStatus } from '@roomcast/test-support/test-client';
 import { useTestServers } from '@roomcast/test-support/test-servers';
 import { describe, expect, it } from 'vitest';
@@ -442,25 +443,13 @@ describe('broadcasting', () => {
     const { server, connect } = await start();
     const [a, b] = [await connect(), await connect()];
     await reset(server, [a, b]);
-    const socket = (
-      server.clientManager.getClient({ clientId: a.clientId })!.ws as unknown as {
-        _socket: { _write: (...args: unknown[]) => void; _writev: (...args: unknown[]) => void };
-      }
-    )._socket;
-    let writes = 0;
-    for (const method of ['_write', '_writev'] as const) {
-      const original = socket[method].bind(socket);
-      socket[method] = (...args) => {
-        writes++;
-        original(...args);
-      };
-    }
+    const writes = countWrites(server.clientManager.getClient({ clientId: a.clientId })!.ws);
     for (let i = 0; i < 10; i++)
       server.broadcastToAllClients({ data: { type: 'burst', action: 'x', data: i } });
     server.disconnectClient(a.clientId, 4000, 'bye');
-    expect(writes).toBe(0); // corked until the turn is over
+    expect(writes.count).toBe(0); // corked until the turn is over
     expect((await a.closed).code).toBe(4000);
-    expect(writes).toBe(1);
+    expect(writes.count).toBe(1);
     expect(a.received('burst', 'x').map(f => f.data)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     await b.next(f => f.type === 'burst' && f.data === 9);
   });

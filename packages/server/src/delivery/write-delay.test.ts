@@ -1,6 +1,6 @@
-import type { Socket } from 'node:net';
 import { CloseCode } from '@roomcast/protocol';
 import { RawClient } from '@roomcast/test-support/raw-client';
+import { countWrites } from '@roomcast/test-support/socket-writes';
 import { useTestServers } from '@roomcast/test-support/test-servers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { WebSocket } from 'ws';
@@ -17,21 +17,6 @@ const raws: RawClient[] = [];
 afterEach(() => {
   for (const raw of raws.splice(0)) raw.destroy();
 });
-
-/** Counts the writes the server's net.Socket under `ws` hands to the OS (one `write`/`writev` each). */
-function countWrites(ws: WebSocket): { readonly count: number } {
-  type WriteMethod = (this: Socket, ...args: unknown[]) => void;
-  const socket = (ws as unknown as { _socket: Socket & Record<'_write' | '_writev', WriteMethod> })._socket;
-  const counter = { count: 0 };
-  for (const method of ['_write', '_writev'] as const) {
-    const original = socket[method];
-    socket[method] = function counted(this: Socket, ...args: unknown[]) {
-      counter.count++;
-      original.apply(this, args);
-    };
-  }
-  return counter;
-}
 
 function serverSocketOf(server: WebSocketServer, clientId: string): WebSocket {
   const client = server.clientManager.getClient({ clientId });

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { CloseCode, DEFAULT_LIMITS, type Limits, SUBPROTOCOL } from '@roomcast/protocol';
 import { msgpackCodec } from '@roomcast/protocol/msgpack';
 import { recordingLogger } from '@roomcast/test-support/recording-logger';
+import { countWrites } from '@roomcast/test-support/socket-writes';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as ws from 'ws';
 import { WebSocket, WebSocketServer as WsServer } from 'ws';
@@ -174,17 +175,7 @@ describe.each([
 describe('Outbound coalescing', () => {
   it('writes a long turn in pieces of about 16 KiB, not in one write at its end', async () => {
     const { server, received } = await pair();
-    let writes = 0;
-    const socket = (
-      server as unknown as { _socket: Record<'_write' | '_writev', (...args: unknown[]) => void> }
-    )._socket;
-    for (const method of ['_write', '_writev'] as const) {
-      const original = socket[method];
-      socket[method] = function counted(this: unknown, ...args: unknown[]) {
-        writes++;
-        original.apply(this, args);
-      };
-    }
+    const writes = countWrites(server);
     const outbound = new Outbound({
       metrics: new Metrics(),
       limits: DEFAULT_LIMITS,
@@ -193,6 +184,6 @@ describe('Outbound coalescing', () => {
     const frame = prepareFrame({ pad: 'x'.repeat(1024) });
     for (let i = 0; i < 64; i++) outbound.send(server, frame); // one turn: 64 KiB
     await vi.waitFor(() => expect(received).toHaveLength(64));
-    expect(writes).toBeGreaterThanOrEqual(3);
+    expect(writes.count).toBeGreaterThanOrEqual(3);
   });
 });
