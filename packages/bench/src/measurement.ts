@@ -39,13 +39,7 @@ export interface Measurement {
   scenario: string;
   /** e.g. "room of 1,000": the scenario's sizes, as the table shows them. */
   case: string;
-  system:
-    | SystemName
-    | 'socket.io + redis'
-    | 'roomcast + redis'
-    | PresenceCase
-    | RestartLabel
-    | WriteDelayCase;
+  system: SystemName | `${SystemName} + redis` | PresenceCase | RestartLabel | WriteDelayCase;
   metric: Metric;
   values: number[];
   /** Set on a point of a growth curve (scenario `curves`); the report shows these as series. */

@@ -59,24 +59,27 @@ describe.each(Object.keys(SYSTEMS) as SystemName[])('%s', name => {
   });
 });
 
-describe.each(['roomcast', 'socket.io'] as const)('%s on two nodes and Redis', name => {
-  let redis: RedisProcess;
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(() => redis?.stop());
-
-  it('delivers from node 1 to a client on node 2', async () => {
-    const options: SystemOptions = { redis: { host: redis.host, port: redis.port, appName: 'smoke' } };
-    const origin = await SYSTEMS[name](options);
-    const receiving = await SYSTEMS[name](options).catch(async (error: unknown) => {
-      await origin.stop();
-      throw error;
+describe.each(['roomcast', 'socket.io', 'ws-preframed', 'ws-preframed-coalesced'] as const)(
+  '%s on two nodes and Redis',
+  name => {
+    let redis: RedisProcess;
+    beforeAll(async () => {
+      redis = await startRedis();
     });
-    try {
-      await expectDelivery(origin, receiving);
-    } finally {
-      await Promise.all([origin.stop(), receiving.stop()]);
-    }
-  });
-});
+    afterAll(() => redis?.stop());
+
+    it('delivers from node 1 to a client on node 2', async () => {
+      const options: SystemOptions = { redis: { host: redis.host, port: redis.port, appName: 'smoke' } };
+      const origin = await SYSTEMS[name](options);
+      const receiving = await SYSTEMS[name](options).catch(async (error: unknown) => {
+        await origin.stop();
+        throw error;
+      });
+      try {
+        await expectDelivery(origin, receiving);
+      } finally {
+        await Promise.all([origin.stop(), receiving.stop()]);
+      }
+    });
+  },
+);
