@@ -24,6 +24,8 @@ export interface ConnectArgs {
   localAddress?: string;
   /** Times one message in this many (default 1: every one), so a busy swarm parses fewer. */
   latencySampleEvery?: number;
+  /** Light clients (`clients/light-clients.ts`) instead of the WebSocket libraries. */
+  light?: boolean;
 }
 
 // Latency samples kept at most: 5 s at 100 clients x 100 messages/s is 50,000.
@@ -73,7 +75,9 @@ async function connect(args: ConnectArgs): Promise<{ elapsedMs: number }> {
         localAddress: args.localAddress,
         onMessage,
       };
-      clients.push(await within('client connect', CONNECT_TIMEOUT_MS, connectClient(args.kind, options)));
+      clients.push(
+        await within('client connect', CONNECT_TIMEOUT_MS, connectClient(args.kind, options, args.light)),
+      );
     }
   };
   await Promise.all(Array.from({ length: Math.min(args.concurrency, args.count) }, worker));

@@ -11,26 +11,35 @@ import { type RunningSystem, SYSTEMS, type SystemName, type SystemOptions } from
  * and stops. It never measures anything; `pnpm bench` does.
  */
 
-async function receiveOne(system: RunningSystem, token?: string) {
+async function receiveOne(system: RunningSystem, token?: string, light = false) {
   const received: unknown[] = [];
   let arrived: () => void = () => {};
-  const client = await connectClient(system.clientKind, {
-    url: system.url,
-    roomName: 'smoke',
-    token,
-    onMessage: read => {
-      received.push(read());
-      arrived();
+  const client = await connectClient(
+    system.clientKind,
+    {
+      url: system.url,
+      roomName: 'smoke',
+      token,
+      onMessage: read => {
+        received.push(read());
+        arrived();
+      },
     },
-  });
+    light,
+  );
   const next = () => new Promise<void>(resolve => (arrived = resolve));
   return { client, received, next };
 }
 
-async function expectDelivery(sender: RunningSystem, receiver: RunningSystem, token?: string): Promise<void> {
+async function expectDelivery(
+  sender: RunningSystem,
+  receiver: RunningSystem,
+  token?: string,
+  light = false,
+): Promise<void> {
   let client: SwarmClient | undefined;
   try {
-    const swarm = await receiveOne(receiver, token);
+    const swarm = await receiveOne(receiver, token, light);
     client = swarm.client;
     const toRoom = swarm.next();
     sender.broadcastToRoom('smoke', benchMessage(1));
@@ -57,6 +66,22 @@ describe.each(Object.keys(SYSTEMS) as SystemName[])('%s', name => {
       await system.stop();
     }
   });
+
+  // Light clients speak JSON Roomcast and Socket.IO: every system but the MessagePack row.
+  it.runIf(name !== 'roomcast-msgpack')(
+    'delivers to a light client, and refuses one with a bad token',
+    async () => {
+      const jwtSecret = randomBytes(16).toString('hex');
+      const system = await SYSTEMS[name]({ jwtSecret });
+      try {
+        await expectDelivery(system, system, signToken({ sub: 'smoke' }, { secret: jwtSecret }), true);
+        const forged = signToken({ sub: 'smoke' }, { secret: `${jwtSecret}x` });
+        await expect(receiveOne(system, forged, true)).rejects.toThrow(/refused|closed/);
+      } finally {
+        await system.stop();
+      }
+    },
+  );
 });
 
 describe.each(['roomcast', 'socket.io', 'ws-preframed', 'ws-preframed-coalesced'] as const)(
