@@ -67,7 +67,7 @@ export class ServerProcess {
     return user + system;
   }
 
-  memory(): Promise<{ rss: number; heapUsed: number }> {
+  memory(): Promise<{ rss: number; heapUsed: number; external: number }> {
     return this.#rpc.call('memory');
   }
 

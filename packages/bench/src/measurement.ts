@@ -12,6 +12,7 @@ export const METRICS = {
   max: 'max ms',
   rssPerConnection: 'RSS KiB/conn',
   heapPerConnection: 'heap KiB/conn',
+  externalPerConnection: 'external KiB/conn',
   connectionsPerSecond: 'connections/s',
   publishesPerSecond: 'publishes/s',
   requestsPerSecond: 'requests/s',

@@ -91,8 +91,9 @@ serveRpc({
   memory: () => {
     // Started with --expose-gc: measure what is live, not what the collector has not reached yet.
     globalThis.gc?.();
-    const { rss, heapUsed } = process.memoryUsage();
-    return { rss, heapUsed };
+    // external: Buffers and other memory outside the V8 heap that V8 is told about.
+    const { rss, heapUsed, external } = process.memoryUsage();
+    return { rss, heapUsed, external };
   },
   stop: async () => {
     await system?.stop();

@@ -13,6 +13,7 @@ interface ConnectionRun {
   connectionsPerSecond: number;
   rssPerConnection: number;
   heapPerConnection: number;
+  externalPerConnection: number;
 }
 
 /**
@@ -49,6 +50,7 @@ export async function connections(ctx: ScenarioContext): Promise<Measurement[]> 
             connectionsPerSecond: timed / (elapsedMs / 1000),
             rssPerConnection: (after.rss - before.rss) / 1024 / idle,
             heapPerConnection: (after.heapUsed - before.heapUsed) / 1024 / idle,
+            externalPerConnection: (after.external - before.external) / 1024 / idle,
           };
         }),
       );
@@ -64,7 +66,9 @@ export async function connections(ctx: ScenarioContext): Promise<Measurement[]> 
       case: `${formatCount(idle)} connections, authenticated, in a room`,
       system,
     };
-    out.push(...measurementsOf(memory, runs, ['rssPerConnection', 'heapPerConnection']));
+    out.push(
+      ...measurementsOf(memory, runs, ['rssPerConnection', 'heapPerConnection', 'externalPerConnection']),
+    );
   }
   return out;
 }

@@ -20,6 +20,7 @@ const SPARE_FILES = 500;
 interface ScaleRun {
   rssPerConnection: number;
   heapPerConnection: number;
+  externalPerConnection: number;
   connectionsPerSecond: number;
   cpuMicrosPerDelivery: number;
   allReceivedMs: number;
@@ -57,6 +58,7 @@ export async function scale(ctx: ScenarioContext): Promise<Measurement[]> {
       ...measurementsOf({ scenario: SCALE_SCENARIO, case: caseName, system }, runs, [
         'rssPerConnection',
         'heapPerConnection',
+        'externalPerConnection',
         'connectionsPerSecond',
         'cpuMicrosPerDelivery',
         'allReceivedMs',
@@ -100,6 +102,7 @@ function runOnce(ctx: ScenarioContext, system: SystemName): Promise<ScaleRun> {
     return {
       rssPerConnection: (after.rss - before.rss) / 1024 / count,
       heapPerConnection: (after.heapUsed - before.heapUsed) / 1024 / count,
+      externalPerConnection: (after.external - before.external) / 1024 / count,
       // Each swarm starts its clock after signing its tokens; the slowest one sets the rate.
       connectionsPerSecond: count / (Math.max(...elapsed) / 1000),
       cpuMicrosPerDelivery: cpuMicros / (broadcasts * count),
