@@ -1,6 +1,7 @@
 import { jsonCodec } from '@roomcast/protocol';
 import type { ClientOptions, SwarmClient } from './client';
 import { openRawWebSocket } from './raw-websocket';
+import { JOIN_ID, joinRequest, urlWithToken } from './roomcast-protocol-client';
 
 /**
  * The swarm's light clients: each system's join dialogue spoken over a raw WebSocket
@@ -9,11 +10,12 @@ import { openRawWebSocket } from './raw-websocket';
  * message only when the swarm times it.
  */
 
-const JOIN_ID = 1;
+// Socket.IO's ack id for the join event.
+const ACK_ID = 0;
 
 /** Roomcast's wire protocol, JSON (also spoken by the raw ws baselines): `connected`, join, reply. */
 export function connectLightRoomcastClient(options: ClientOptions): Promise<SwarmClient> {
-  const url = options.token ? `${options.url}?token=${encodeURIComponent(options.token)}` : options.url;
+  const url = urlWithToken(options);
   const read = (payload: Buffer) => {
     const parsed = jsonCodec.parse(payload.toString());
     return parsed.ok ? parsed.value : undefined;
@@ -21,14 +23,7 @@ export function connectLightRoomcastClient(options: ClientOptions): Promise<Swar
   return joinOver(url, options, (payload, send) => {
     const frame = read(payload) as { type?: unknown; action?: unknown; id?: unknown; error?: unknown };
     if (frame?.type === 'system' && frame.action === 'connected') {
-      send(
-        JSON.stringify({
-          type: 'system',
-          action: 'joinRoom',
-          data: { roomName: options.roomName },
-          id: JOIN_ID,
-        }),
-      );
+      send(JSON.stringify(joinRequest(options.roomName)));
       return 'waiting';
     }
     if (frame?.id !== JOIN_ID) return 'waiting';
@@ -48,8 +43,8 @@ export function connectLightSocketIoClient(options: ClientOptions): Promise<Swar
     const packet = payload.toString();
     if (packet.startsWith('0')) send(`40${options.token ? JSON.stringify({ token: options.token }) : ''}`);
     else if (packet.startsWith('44')) return `connect refused: ${packet.slice(2)}`;
-    else if (packet.startsWith('40')) send(`42${JOIN_ID - 1}${JSON.stringify(['join', options.roomName])}`);
-    else if (packet.startsWith(`43${JOIN_ID - 1}`)) return { read, isMessage, reply: pingReply };
+    else if (packet.startsWith('40')) send(`42${ACK_ID}${JSON.stringify(['join', options.roomName])}`);
+    else if (packet.startsWith(`43${ACK_ID}`)) return { read, isMessage, reply: pingReply };
     return 'waiting';
   });
 }

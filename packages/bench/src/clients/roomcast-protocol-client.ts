@@ -2,7 +2,18 @@ import type { Codec } from '@roomcast/protocol';
 import { WebSocket } from 'ws';
 import type { ClientOptions, SwarmClient } from './client';
 
-const JOIN_ID = 1;
+/** The id of the join request, which its reply carries back. */
+export const JOIN_ID = 1;
+
+/** The server URL with the client's JWT as `?token=`, as Roomcast and the raw ws baselines read it. */
+export function urlWithToken(options: ClientOptions): string {
+  return options.token ? `${options.url}?token=${encodeURIComponent(options.token)}` : options.url;
+}
+
+/** `system.joinRoom` for `roomName`: what every Roomcast-protocol client of the swarm sends first. */
+export function joinRequest(roomName: string) {
+  return { type: 'system', action: 'joinRoom', data: { roomName }, id: JOIN_ID };
+}
 
 /**
  * A bare `ws` client speaking Roomcast's wire protocol, which the raw ws baselines also answer:
@@ -10,7 +21,7 @@ const JOIN_ID = 1;
  * `@roomcast/client`, so every system's clients cost the same to run.
  */
 export function connectRoomcastProtocolClient(options: ClientOptions, codec: Codec): Promise<SwarmClient> {
-  const url = options.token ? `${options.url}?token=${encodeURIComponent(options.token)}` : options.url;
+  const url = urlWithToken(options);
   const protocols = codec.binary ? [codec.subprotocol] : [];
   const ws = new WebSocket(url, protocols, {
     perMessageDeflate: false,
@@ -33,13 +44,7 @@ export function connectRoomcastProtocolClient(options: ClientOptions, codec: Cod
     ws.on('message', function handshake(raw) {
       if (state === 'connecting') {
         state = 'joining';
-        const join = {
-          type: 'system',
-          action: 'joinRoom',
-          data: { roomName: options.roomName },
-          id: JOIN_ID,
-        };
-        ws.send(codec.encode(join));
+        ws.send(codec.encode(joinRequest(options.roomName)));
         return;
       }
       const reply = (read(raw as Buffer) ?? {}) as { id?: unknown; error?: unknown };
